@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: MIT
+// Bindings of the TT algorithms. Arrays are read with the GIL held; the algorithms run
+// with the GIL released.
+#include <pybind11/stl.h>
+
+#include "arrays.hpp"
+#include "lorank/tt/algorithms.hpp"
+
+namespace py = pybind11;
+using namespace lorank;
+using bindings::dispatch;
+using bindings::train_in;
+using bindings::train_out;
+
+namespace {
+
+py::dtype first_dtype(const py::sequence& cores, const char* who) {
+  LORANK_CHECK(py::len(cores) > 0, ShapeError, who, ": a TT needs at least one core, got 0");
+  return py::array::ensure(cores[0]).dtype();
+}
+
+tt::RoundMethod parse_method(const std::string& s) {
+  if (s == "svd") return tt::RoundMethod::Svd;
+  if (s == "gram") return tt::RoundMethod::Gram;
+  if (s == "randomized") return tt::RoundMethod::Randomized;
+  detail::raise<Error>("round: method must be 'svd', 'gram' or 'randomized', got '", s, "'");
+}
+
+template <class T>
+py::tuple rounded_out(tt::Rounded<T>&& r) {
+  return py::make_tuple(train_out(std::move(r.cores)), r.error, r.norm);
+}
+
+template <class T>
+py::tuple scaled_out(const tt::Scaled<T>& s) {
+  return py::make_tuple(s.mantissa, s.log_scale);
+}
+
+}  // namespace
+
+void bind_tt(py::module_& m) {
+  m.def(
+      "tt_svd",
+      [](py::array a, double rtol, std::vector<index_t> max_rank) {
+        return dispatch(a.dtype(), "TT.from_dense", [&](auto tag) {
+          using T = decltype(tag);
+          auto arr = bindings::carray<T>::ensure(a);
+          std::vector<index_t> shape(arr.shape(), arr.shape() + arr.ndim());
+          tt::Rounded<T> r;
+          {
+            py::gil_scoped_release nogil;
+            r = tt::tt_svd(arr.data(), shape, {rtol, max_rank});
+          }
+          return rounded_out(std::move(r));
+        });
+      },
+      py::arg("a"), py::arg("rtol"), py::arg("max_rank"));
+
+  m.def(
+      "round",
+      [](py::sequence cores, double rtol, std::vector<index_t> max_rank, std::string method,
+         std::uint64_t seed, index_t oversample) {
+        const auto meth = parse_method(method);
+        return dispatch(first_dtype(cores, "round"), "round", [&](auto tag) {
+          using T = decltype(tag);
+          auto in = train_in<T>(cores, "round");
+          tt::Rounded<T> r;
+          {
+            py::gil_scoped_release nogil;
+            r = tt::round(in.view, {rtol, max_rank}, meth, seed, oversample);
+          }
+          return rounded_out(std::move(r));
+        });
+      },
+      py::arg("cores"), py::arg("rtol"), py::arg("max_rank"), py::arg("method"),
+      py::arg("seed") = 0, py::arg("oversample") = 10);
+
+  m.def(
+      "orthogonalize",
+      [](py::sequence cores, std::string side) {
+        LORANK_CHECK(side == "left" || side == "right", Error,
+                     "orthogonalize: side must be 'left' or 'right', got '", side, "'");
+        return dispatch(first_dtype(cores, "orthogonalize"), "orthogonalize", [&](auto tag) {
+          using T = decltype(tag);
+          auto in = train_in<T>(cores, "orthogonalize");
+          tt::Train<T> r;
+          {
+            py::gil_scoped_release nogil;
+            r = tt::orthogonalize(in.view, side == "left" ? tt::Side::Left : tt::Side::Right);
+          }
+          return train_out(std::move(r));
+        });
+      },
+      py::arg("cores"), py::arg("side"));
+
+  m.def(
+      "dot",
+      [](py::sequence x, py::sequence y) {
+        return dispatch(first_dtype(x, "TT.dot"), "TT.dot", [&](auto tag) {
+          using T = decltype(tag);
+          auto ix = train_in<T>(x, "TT.dot");
+          auto iy = train_in<T>(y, "TT.dot");
+          tt::Scaled<T> s;
+          {
+            py::gil_scoped_release nogil;
+            s = tt::dot(ix.view, iy.view);
+          }
+          return scaled_out(s);
+        });
+      },
+      py::arg("x"), py::arg("y"));
+
+  m.def(
+      "sum",
+      [](py::sequence x) {
+        return dispatch(first_dtype(x, "TT.sum"), "TT.sum", [&](auto tag) {
+          using T = decltype(tag);
+          auto ix = train_in<T>(x, "TT.sum");
+          tt::Scaled<T> s;
+          {
+            py::gil_scoped_release nogil;
+            s = tt::sum(ix.view);
+          }
+          return scaled_out(s);
+        });
+      },
+      py::arg("x"));
+
+  m.def(
+      "at",
+      [](py::sequence x, bindings::carray<std::int64_t> idx) {
+        return dispatch(first_dtype(x, "TT.at"), "TT.at", [&](auto tag) -> py::array {
+          using T = decltype(tag);
+          auto ix = train_in<T>(x, "TT.at");
+          LORANK_CHECK(idx.ndim() == 2 && idx.shape(1) == py::ssize_t(ix.view.size()),
+                       ShapeError, "TT.at: indices must have shape (batch, ", ix.view.size(),
+                       ")");
+          std::vector<T> r;
+          {
+            py::gil_scoped_release nogil;
+            r = tt::at(ix.view, idx.data(), idx.shape(0));
+          }
+          const py::ssize_t b = py::ssize_t(r.size());
+          return bindings::to_numpy(std::move(r), {b});
+        });
+      },
+      py::arg("x"), py::arg("indices"));
+
+  m.def(
+      "matmul",
+      [](py::sequence a, std::vector<index_t> rows, std::vector<index_t> inner, py::sequence b,
+         std::vector<index_t> cols, double rtol, std::vector<index_t> max_rank,
+         std::string method, bool do_round) {
+        const auto meth = parse_method(method);
+        return dispatch(first_dtype(a, "TTMatrix.matmul"), "TTMatrix.matmul", [&](auto tag) {
+          using T = decltype(tag);
+          auto ia = train_in<T>(a, "TTMatrix.matmul");
+          auto ib = train_in<T>(b, "TTMatrix.matmul");
+          tt::Rounded<T> r;
+          {
+            py::gil_scoped_release nogil;
+            r.cores = tt::matmul(ia.view, rows, inner, ib.view, cols);
+            if (do_round) r = tt::round(tt::views(r.cores), {rtol, max_rank}, meth);
+          }
+          return rounded_out(std::move(r));
+        });
+      },
+      py::arg("a"), py::arg("rows"), py::arg("inner"), py::arg("b"), py::arg("cols"),
+      py::arg("rtol") = 0.0, py::arg("max_rank") = std::vector<index_t>{},
+      py::arg("method") = "svd", py::arg("round") = false);
+}

@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+/// \file Thin typed wrappers over the few BLAS/LAPACK routines lorank calls.
+///
+/// `gemm` is **row-major**: C(m x n) = alpha * op(A) op(B) + beta * C, with op(A) m x k.
+/// The factorizations are **column-major** (LAPACK's convention); the TT code reads a
+/// row-major (rows x cols) block as the column-major (cols x rows) matrix, which is why the
+/// algorithms factor transposed unfoldings. All functions are thread-safe (no shared state)
+/// and throw lorank::LapackError when LAPACK reports info != 0.
+#include <vector>
+
+#include "lorank/core/types.hpp"
+
+namespace lorank::lapack {
+
+enum class Op : char { N = 'N', T = 'T', C = 'C' };
+
+/// Row-major GEMM; lda/ldb/ldc are row strides.
+template <class T>
+void gemm(Op opa, Op opb, index_t m, index_t n, index_t k, T alpha, const T* a, index_t lda,
+          const T* b, index_t ldb, T beta, T* c, index_t ldc);
+
+/// Column-major thin QR in place: on exit `a` (m x n, lda) holds the explicit Q (m x p,
+/// p = min(m, n)) and `r` (p x n, column-major, ld p) the upper-triangular factor.
+template <class T>
+void qr(index_t m, index_t n, T* a, index_t lda, T* r);
+
+/// Column-major thin SVD (gesdd, divide and conquer): a (m x n, lda) is destroyed;
+/// u is m x p (ld m), s has p values descending, vt is p x n (ld p), p = min(m, n).
+template <class T>
+void svd(index_t m, index_t n, T* a, index_t lda, T* u, real_t<T>* s, T* vt);
+
+/// Hermitian eigendecomposition (syevd/heevd), column-major, ascending eigenvalues;
+/// on exit `a` holds the eigenvectors.
+template <class T>
+void eigh(index_t n, T* a, index_t lda, real_t<T>* w);
+
+}  // namespace lorank::lapack

@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: MIT
+#include "lorank/core/lapack.hpp"
+
+#include <algorithm>
+#include <limits>
+
+#include "lapack_decl.hpp"
+#include "lorank/core/error.hpp"
+
+namespace lorank::lapack {
+namespace {
+
+f_int to_int(index_t v, const char* what) {
+  LORANK_CHECK(v >= 0 && v <= std::numeric_limits<f_int>::max(), Error, "lapack: ", what, " = ",
+               v, " exceeds the 32-bit LAPACK index range");
+  return static_cast<f_int>(v);
+}
+
+void check_info(f_int info, const char* routine) {
+  if (info != 0) {
+    std::ostringstream os;
+    os << routine << " failed with info = " << info;
+    throw LapackError(os.str(), info);
+  }
+}
+
+template <class T>
+f_int work_size(T w) {
+  return static_cast<f_int>(std::real(w)) + 1;
+}
+
+// Column-major Fortran gemm dispatch.
+#define LORANK_GEMM_CALL(p, T)                                                             \
+  void f_gemm(char ta, char tb, f_int m, f_int n, f_int k, T alpha, const T* a, f_int lda, \
+              const T* b, f_int ldb, T beta, T* c, f_int ldc) {                             \
+    LORANK_F77(p##gemm)(&ta, &tb, &m, &n, &k, &alpha, a, &lda, b, &ldb, &beta, c, &ldc, 1, 1); \
+  }
+LORANK_GEMM_CALL(s, float)
+LORANK_GEMM_CALL(d, double)
+LORANK_GEMM_CALL(c, cfloat)
+LORANK_GEMM_CALL(z, cdouble)
+
+#define LORANK_QR_CALL(p, org, T)                                                     \
+  void f_geqrf(f_int m, f_int n, T* a, f_int lda, T* tau, T* w, f_int lw, f_int* info) { \
+    LORANK_F77(p##geqrf)(&m, &n, a, &lda, tau, w, &lw, info);                          \
+  }                                                                                    \
+  void f_orgqr(f_int m, f_int n, f_int k, T* a, f_int lda, const T* tau, T* w, f_int lw, \
+               f_int* info) {                                                          \
+    LORANK_F77(org)(&m, &n, &k, a, &lda, tau, w, &lw, info);                           \
+  }
+LORANK_QR_CALL(s, sorgqr, float)
+LORANK_QR_CALL(d, dorgqr, double)
+LORANK_QR_CALL(c, cungqr, cfloat)
+LORANK_QR_CALL(z, zungqr, cdouble)
+
+#define LORANK_SVD_REAL(p, T)                                                               \
+  void f_gesdd(f_int m, f_int n, T* a, f_int lda, T* s, T* u, f_int ldu, T* vt, f_int ldvt, \
+               T* w, f_int lw, T*, f_int* iw, f_int* info) {                                 \
+    char j = 'S';                                                                           \
+    LORANK_F77(p##gesdd)(&j, &m, &n, a, &lda, s, u, &ldu, vt, &ldvt, w, &lw, iw, info, 1);  \
+  }
+#define LORANK_SVD_CPLX(p, T, R)                                                          \
+  void f_gesdd(f_int m, f_int n, T* a, f_int lda, R* s, T* u, f_int ldu, T* vt, f_int ldvt, \
+               T* w, f_int lw, R* rw, f_int* iw, f_int* info) {                            \
+    char j = 'S';                                                                          \
+    LORANK_F77(p##gesdd)(&j, &m, &n, a, &lda, s, u, &ldu, vt, &ldvt, w, &lw, rw, iw, info, 1); \
+  }
+LORANK_SVD_REAL(s, float)
+LORANK_SVD_REAL(d, double)
+LORANK_SVD_CPLX(c, cfloat, float)
+LORANK_SVD_CPLX(z, cdouble, double)
+
+#define LORANK_EIG_REAL(p, T)                                                                \
+  void f_eigh(f_int n, T* a, f_int lda, T* w, T* work, f_int lw, T*, f_int, f_int* iw,        \
+              f_int liw, f_int* info) {                                                       \
+    char jz = 'V', up = 'U';                                                                 \
+    LORANK_F77(p##syevd)(&jz, &up, &n, a, &lda, w, work, &lw, iw, &liw, info, 1, 1);          \
+  }
+#define LORANK_EIG_CPLX(p, T, R)                                                               \
+  void f_eigh(f_int n, T* a, f_int lda, R* w, T* work, f_int lw, R* rw, f_int lrw, f_int* iw,  \
+              f_int liw, f_int* info) {                                                         \
+    char jz = 'V', up = 'U';                                                                   \
+    LORANK_F77(p##heevd)(&jz, &up, &n, a, &lda, w, work, &lw, rw, &lrw, iw, &liw, info, 1, 1);  \
+  }
+LORANK_EIG_REAL(s, float)
+LORANK_EIG_REAL(d, double)
+LORANK_EIG_CPLX(c, cfloat, float)
+LORANK_EIG_CPLX(z, cdouble, double)
+
+}  // namespace
+
+template <class T>
+void gemm(Op opa, Op opb, index_t m, index_t n, index_t k, T alpha, const T* a, index_t lda,
+          const T* b, index_t ldb, T beta, T* c, index_t ldc) {
+  if (m == 0 || n == 0) return;
+  // Row-major C = op(A) op(B)  <=>  column-major C^T = op(B)^T op(A)^T.
+  f_gemm(static_cast<char>(opb), static_cast<char>(opa), to_int(n, "n"), to_int(m, "m"),
+         to_int(k, "k"), alpha, b, to_int(std::max<index_t>(ldb, 1), "ldb"), a,
+         to_int(std::max<index_t>(lda, 1), "lda"), beta, c,
+         to_int(std::max<index_t>(ldc, 1), "ldc"));
+}
+
+template <class T>
+void qr(index_t m_, index_t n_, T* a, index_t lda_, T* r) {
+  const f_int m = to_int(m_, "m"), n = to_int(n_, "n"), lda = to_int(lda_, "lda");
+  const f_int p = std::min(m, n);
+  std::vector<T> tau(std::max<f_int>(p, 1));
+  f_int info = 0, lw = -1;
+  T wq{};
+  f_geqrf(m, n, a, lda, tau.data(), &wq, lw, &info);
+  lw = std::max(work_size(wq), n);
+  std::vector<T> work(lw);
+  f_geqrf(m, n, a, lda, tau.data(), work.data(), lw, &info);
+  check_info(info, "geqrf");
+  for (f_int j = 0; j < n; ++j)
+    for (f_int i = 0; i < p; ++i) r[i + static_cast<index_t>(j) * p] = i <= j ? a[i + static_cast<index_t>(j) * lda] : T(0);
+  lw = -1;
+  f_orgqr(m, p, p, a, lda, tau.data(), &wq, lw, &info);
+  lw = std::max(work_size(wq), p);
+  if (static_cast<f_int>(work.size()) < lw) work.resize(lw);
+  f_orgqr(m, p, p, a, lda, tau.data(), work.data(), lw, &info);
+  check_info(info, "orgqr");
+}
+
+template <class T>
+void svd(index_t m_, index_t n_, T* a, index_t lda_, T* u, real_t<T>* s, T* vt) {
+  const f_int m = to_int(m_, "m"), n = to_int(n_, "n"), lda = to_int(lda_, "lda");
+  const f_int p = std::min(m, n);
+  if (p == 0) return;
+  std::vector<f_int> iwork(8 * static_cast<size_t>(p));
+  std::vector<real_t<T>> rwork;
+  if constexpr (is_complex_v<T>) {
+    const size_t mx = std::max(m, n);
+    rwork.resize(std::max<size_t>(5 * p * p + 5 * p, 2 * mx * p + 2 * p * p + p));
+  }
+  f_int info = 0, lw = -1;
+  T wq{};
+  f_gesdd(m, n, a, lda, s, u, m, vt, p, &wq, lw, rwork.data(), iwork.data(), &info);
+  lw = work_size(wq);
+  std::vector<T> work(lw);
+  f_gesdd(m, n, a, lda, s, u, m, vt, p, work.data(), lw, rwork.data(), iwork.data(), &info);
+  check_info(info, "gesdd");
+}
+
+template <class T>
+void eigh(index_t n_, T* a, index_t lda_, real_t<T>* w) {
+  const f_int n = to_int(n_, "n"), lda = to_int(lda_, "lda");
+  if (n == 0) return;
+  f_int info = 0, lw = -1, lrw = -1, liw = -1, iwq = 0;
+  T wq{};
+  real_t<T> rwq{};
+  f_eigh(n, a, lda, w, &wq, lw, &rwq, lrw, &iwq, liw, &info);
+  lw = work_size(wq);
+  lrw = static_cast<f_int>(rwq) + 1;
+  liw = iwq + 1;
+  std::vector<T> work(lw);
+  std::vector<real_t<T>> rwork(lrw);
+  std::vector<f_int> iwork(liw);
+  f_eigh(n, a, lda, w, work.data(), lw, rwork.data(), lrw, iwork.data(), liw, &info);
+  check_info(info, "syevd/heevd");
+}
+
+#define LORANK_INSTANTIATE(T)                                                                 \
+  template void gemm<T>(Op, Op, index_t, index_t, index_t, T, const T*, index_t, const T*,    \
+                        index_t, T, T*, index_t);                                              \
+  template void qr<T>(index_t, index_t, T*, index_t, T*);                                      \
+  template void svd<T>(index_t, index_t, T*, index_t, T*, real_t<T>*, T*);                     \
+  template void eigh<T>(index_t, T*, index_t, real_t<T>*);
+LORANK_INSTANTIATE(float)
+LORANK_INSTANTIATE(double)
+LORANK_INSTANTIATE(cfloat)
+LORANK_INSTANTIATE(cdouble)
+
+}  // namespace lorank::lapack

@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+// Private helpers shared by the TT algorithms.
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "lorank/tt/algorithms.hpp"
+
+namespace lorank::tt::detail {
+
+/// Smallest rank whose discarded tail of `s` (descending) has squared norm <= delta2,
+/// capped by `cap` (<= 0: no cap), at least 1. Adds the discarded squares to `err2`.
+template <class R>
+index_t truncation_rank(const R* s, index_t p, double delta2, index_t cap, double& err2) {
+  index_t rank = p;
+  double tail = 0.0;
+  while (rank > 1) {
+    const double next = tail + double(s[rank - 1]) * double(s[rank - 1]);
+    if (next > delta2) break;
+    tail = next;
+    --rank;
+  }
+  if (cap > 0 && rank > cap) rank = cap;
+  for (index_t j = rank; j < p; ++j) err2 += double(s[j]) * double(s[j]);
+  return rank;
+}
+
+inline index_t bond_cap(const Truncation& t, size_t k) {
+  return k < t.max_rank.size() ? t.max_rank[k] : 0;
+}
+
+template <class T>
+Core<T> copy_core(const CoreView<T>& v) {
+  Core<T> c(v.r0, v.n, v.r1);
+  std::copy(v.data, v.data + v.r0 * v.n * v.r1, c.data.begin());
+  return c;
+}
+
+template <class T>
+double frobenius(const T* a, index_t size) {
+  // Scaled sum of squares: no overflow for entries near the type's limits.
+  double scale = 0.0, ssq = 1.0;
+  for (index_t i = 0; i < size; ++i) {
+    const double v = std::abs(a[i]);
+    if (v == 0.0) continue;
+    if (scale < v) {
+      ssq = 1.0 + ssq * (scale / v) * (scale / v);
+      scale = v;
+    } else {
+      ssq += (v / scale) * (v / scale);
+    }
+  }
+  return scale * std::sqrt(ssq);
+}
+
+/// In place: make cores k = last..1 right-orthogonal, pushing the factors leftward.
+template <class T>
+void right_orthogonalize(Train<T>& x);
+
+/// In place: make cores 0..d-2 left-orthogonal, pushing the factors rightward.
+template <class T>
+void left_orthogonalize(Train<T>& x);
+
+/// In place: truncate a right-orthogonal train by a left-to-right SVD sweep.
+/// Returns the Frobenius error made.
+template <class T>
+double truncate_left_to_right(Train<T>& x, const Truncation& trunc, double norm);
+
+}  // namespace lorank::tt::detail

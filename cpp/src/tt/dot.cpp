@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: MIT
+#include <algorithm>
+#include <cmath>
+
+#include "detail.hpp"
+#include "lorank/core/lapack.hpp"
+
+namespace lorank::tt {
+namespace {
+
+// Divide v by its largest magnitude and add its log to `log_scale`.
+template <class T>
+void rescale(std::vector<T>& v, double& log_scale) {
+  double mx = 0.0;
+  for (const T& e : v) mx = std::max(mx, double(std::abs(e)));
+  if (mx == 0.0 || !std::isfinite(mx)) return;
+  const real_t<T> inv = real_t<T>(1.0 / mx);
+  for (T& e : v) e *= inv;
+  log_scale += std::log(mx);
+}
+
+}  // namespace
+
+template <class T>
+Scaled<T> dot(const TrainView<T>& x, const TrainView<T>& y) {
+  check_train(x, "TT.dot");
+  check_train(y, "TT.dot");
+  LORANK_CHECK(x.size() == y.size(), ShapeError, "TT.dot: numbers of modes differ: ", x.size(),
+               " vs ", y.size());
+  Scaled<T> out;
+  std::vector<T> v{T(1)}, t, nv;
+  for (size_t k = 0; k < x.size(); ++k) {
+    const CoreView<T>& a = x[k];
+    const CoreView<T>& b = y[k];
+    LORANK_CHECK(a.n == b.n, ShapeError, "TT.dot: mode sizes differ at mode ", k, ": ", a.n,
+                 " vs ", b.n);
+    // t = v (a.r0 x b.r0) @ B (b.r0 x n*b.r1); v' = A^H (a.r1 x a.r0*n) @ t (a.r0*n x b.r1).
+    const index_t cols = b.n * b.r1;
+    t.resize(a.r0 * cols);
+    lapack::gemm(lapack::Op::N, lapack::Op::N, a.r0, cols, b.r0, T(1), v.data(), b.r0, b.data,
+                 cols, T(0), t.data(), cols);
+    nv.resize(a.r1 * b.r1);
+    lapack::gemm(lapack::Op::C, lapack::Op::N, a.r1, b.r1, a.r0 * a.n, T(1), a.data, a.r1,
+                 t.data(), b.r1, T(0), nv.data(), b.r1);
+    v.swap(nv);
+    rescale(v, out.log_scale);
+  }
+  out.mantissa = v[0];
+  return out;
+}
+
+template <class T>
+Scaled<T> sum(const TrainView<T>& x) {
+  check_train(x, "TT.sum");
+  Scaled<T> out;
+  std::vector<T> v{T(1)}, nv;
+  for (const CoreView<T>& c : x) {
+    nv.assign(c.r1, T(0));
+    for (index_t a = 0; a < c.r0; ++a) {
+      const T va = v[a];
+      for (index_t i = 0; i < c.n; ++i) {
+        const T* row = c.data + (a * c.n + i) * c.r1;
+        for (index_t b = 0; b < c.r1; ++b) nv[b] += va * row[b];
+      }
+    }
+    v.swap(nv);
+    rescale(v, out.log_scale);
+  }
+  out.mantissa = v[0];
+  return out;
+}
+
+#define LORANK_INSTANTIATE(T)                                                  \
+  template Scaled<T> dot<T>(const TrainView<T>&, const TrainView<T>&);         \
+  template Scaled<T> sum<T>(const TrainView<T>&);
+LORANK_INSTANTIATE(float)
+LORANK_INSTANTIATE(double)
+LORANK_INSTANTIATE(cfloat)
+LORANK_INSTANTIATE(cdouble)
+
+}  // namespace lorank::tt

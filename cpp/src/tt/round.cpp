@@ -1,0 +1,271 @@
+// SPDX-License-Identifier: MIT
+#include <cmath>
+#include <limits>
+#include <random>
+
+#include "detail.hpp"
+#include "lorank/core/lapack.hpp"
+
+namespace lorank::tt {
+namespace {
+
+using lapack::Op;
+
+template <class T>
+Train<T> copy_train(const TrainView<T>& x) {
+  Train<T> out;
+  out.reserve(x.size());
+  for (const auto& v : x) out.push_back(detail::copy_core(v));
+  return out;
+}
+
+template <class T>
+Rounded<T> round_svd(const TrainView<T>& x, const Truncation& trunc) {
+  Rounded<T> res;
+  res.cores = copy_train(x);
+  detail::right_orthogonalize(res.cores);
+  const auto& c0 = res.cores.front();
+  res.norm = detail::frobenius(c0.data.data(), index_t(c0.data.size()));
+  res.error = detail::truncate_left_to_right(res.cores, trunc, res.norm);
+  return res;
+}
+
+// Column-major copy of a Hermitian matrix stored row-major (conjugate for complex).
+template <class T>
+std::vector<T> hermitian_colmajor(const std::vector<T>& g) {
+  std::vector<T> out(g.size());
+  for (size_t i = 0; i < g.size(); ++i) out[i] = lorank::conj(g[i]);
+  return out;
+}
+
+// Eigenpairs of a Hermitian PSD matrix, dropping numerically zero ones: returns the kept
+// eigenvectors scaled as V * diag(lambda^p) in column-major (n x kept).
+template <class T>
+index_t psd_factor(std::vector<T>& g, index_t n, std::vector<real_t<T>>& w) {
+  w.resize(n);
+  lapack::eigh(n, g.data(), n, w.data());
+  const double floor = std::max(double(w[n - 1]), 0.0) * n *
+                       std::numeric_limits<real_t<T>>::epsilon();
+  index_t first = 0;
+  while (first < n && double(w[first]) <= floor) ++first;
+  return first;  // eigenpairs first..n-1 are kept
+}
+
+template <class T>
+Rounded<T> round_gram(const TrainView<T>& x, const Truncation& trunc) {
+  const size_t d = x.size();
+  Rounded<T> res;
+  res.cores = copy_train(x);
+  Train<T>& c = res.cores;
+  // Right Gram matrices: gr[k] (r1_k x r1_k, row-major) of the part right of bond k.
+  std::vector<std::vector<T>> gr(d);
+  gr[d - 1] = {T(1)};
+  std::vector<T> tmp;
+  for (size_t k = d - 1; k >= 1; --k) {
+    const Core<T>& xk = c[k];
+    const index_t cols = xk.n * xk.r1;
+    tmp.resize(xk.r0 * cols);
+    lapack::gemm(Op::N, Op::N, xk.r0 * xk.n, xk.r1, xk.r1, T(1), xk.data.data(), xk.r1,
+                 gr[k].data(), xk.r1, T(0), tmp.data(), xk.r1);
+    gr[k - 1].assign(xk.r0 * xk.r0, T(0));
+    lapack::gemm(Op::N, Op::C, xk.r0, xk.r0, cols, T(1), tmp.data(), cols, xk.data.data(), cols,
+                 T(0), gr[k - 1].data(), xk.r0);
+  }
+  {
+    const Core<T>& x0 = c[0];
+    const index_t cols = x0.n * x0.r1;
+    tmp.resize(cols);
+    lapack::gemm(Op::N, Op::N, x0.n, x0.r1, x0.r1, T(1), x0.data.data(), x0.r1, gr[0].data(),
+                 x0.r1, T(0), tmp.data(), x0.r1);
+    T n2(0);
+    for (index_t j = 0; j < cols; ++j) n2 += tmp[j] * lorank::conj(x0.data[j]);
+    res.norm = std::sqrt(std::max(0.0, double(std::real(n2))));
+  }
+  if (d < 2) return res;
+  const double delta2 = trunc.rtol * trunc.rtol * res.norm * res.norm / double(d - 1);
+  double err2 = 0.0;
+  std::vector<real_t<T>> wl, wr, s;
+  std::vector<T> gl, m, u, vt, left, right;
+  for (size_t k = 0; k + 1 < d; ++k) {
+    Core<T>& xk = c[k];
+    Core<T>& nx = c[k + 1];
+    const index_t r = xk.r1, rows = xk.r0 * xk.n;
+    // Left Gram: cores left of k are orthonormal, so it is X_k^H X_k.
+    gl.assign(r * r, T(0));
+    lapack::gemm(Op::C, Op::N, r, r, rows, T(1), xk.data.data(), r, xk.data.data(), r, T(0),
+                 gl.data(), r);
+    std::vector<T> vl = hermitian_colmajor(gl), vr = hermitian_colmajor(gr[k]);
+    const index_t fl = psd_factor(vl, r, wl), fr = psd_factor(vr, r, wr);
+    const index_t kl = r - fl, kr = r - fr;
+    if (kl == 0 || kr == 0) return round_svd(x, trunc);  // a zero train
+    // M = diag(sqrt wl) VL^H VR diag(sqrt wr), column-major (kl x kr).
+    m.assign(kl * kr, T(0));
+    for (index_t j = 0; j < kr; ++j)
+      for (index_t i = 0; i < kl; ++i) {
+        T acc(0);
+        const T* a = &vl[(fl + i) * r];
+        const T* b = &vr[(fr + j) * r];
+        for (index_t t = 0; t < r; ++t) acc += lorank::conj(a[t]) * b[t];
+        m[i + j * kl] = acc * T(std::sqrt(double(wl[fl + i])) * std::sqrt(double(wr[fr + j])));
+      }
+    const index_t p = std::min(kl, kr);
+    u.resize(kl * p);
+    vt.resize(p * kr);
+    s.resize(p);
+    lapack::svd(kl, kr, m.data(), kl, u.data(), s.data(), vt.data());
+    const index_t rank =
+        detail::truncation_rank(s.data(), p, delta2, detail::bond_cap(trunc, k), err2);
+    // left = VL diag(wl^-1/2) U_rank (r x rank), stored row-major (r x rank).
+    left.assign(r * rank, T(0));
+    for (index_t a = 0; a < r; ++a)
+      for (index_t j = 0; j < rank; ++j) {
+        T acc(0);
+        for (index_t i = 0; i < kl; ++i)
+          acc += vl[a + (fl + i) * r] * u[i + j * kl] / T(std::sqrt(double(wl[fl + i])));
+        left[a * rank + j] = acc;
+      }
+    // right = diag(s) W^H diag(wr^-1/2) VR^H (rank x r), row-major.
+    right.assign(rank * r, T(0));
+    for (index_t j = 0; j < rank; ++j)
+      for (index_t b = 0; b < r; ++b) {
+        T acc(0);
+        for (index_t i = 0; i < kr; ++i)
+          acc += vt[j + i * p] * lorank::conj(vr[b + (fr + i) * r]) /
+                 T(std::sqrt(double(wr[fr + i])));
+        right[j * r + b] = acc * T(s[j]);
+      }
+    Core<T> nk(xk.r0, xk.n, rank);
+    lapack::gemm(Op::N, Op::N, rows, rank, r, T(1), xk.data.data(), r, left.data(), rank, T(0),
+                 nk.data.data(), rank);
+    const index_t cols = nx.n * nx.r1;
+    Core<T> nn(rank, nx.n, nx.r1);
+    lapack::gemm(Op::N, Op::N, rank, cols, r, T(1), right.data(), r, nx.data.data(), cols, T(0),
+                 nn.data.data(), cols);
+    xk = std::move(nk);
+    nx = std::move(nn);
+  }
+  res.error = std::sqrt(err2);
+  return res;
+}
+
+// Gaussian entries; complex types get independent real and imaginary parts.
+template <class T>
+T gaussian(std::mt19937_64& gen) {
+  std::normal_distribution<double> nd(0.0, 1.0);
+  if constexpr (is_complex_v<T>) {
+    return T(real_t<T>(nd(gen)), real_t<T>(nd(gen)));
+  } else {
+    return T(nd(gen));
+  }
+}
+
+// Randomize-then-orthogonalize (Al Daas et al. 2023, Alg. 3.2) to ranks l, then an SVD
+// rounding of the (small-rank) result to apply the requested truncation exactly.
+template <class T>
+Rounded<T> round_randomized(const TrainView<T>& x, const Truncation& trunc, std::uint64_t seed,
+                            index_t oversample) {
+  const size_t d = x.size();
+  if (d < 2) return round_svd(x, trunc);
+  std::mt19937_64 gen(seed);
+  // Sketch ranks l_k = min(cap_k + oversample, r_k); random cores R_k (l_{k-1}, n, l_k).
+  std::vector<index_t> l(d + 1, 1);
+  for (size_t k = 0; k + 1 < d; ++k) {
+    const index_t cap = detail::bond_cap(trunc, k);
+    LORANK_CHECK(cap > 0, RankError, "round: method='randomized' needs max_rank, bond ", k,
+                 " has none");
+    l[k + 1] = std::min(cap + oversample, x[k].r1);
+  }
+  Train<T> rnd;
+  for (size_t k = 0; k < d; ++k) {
+    Core<T> rc(l[k], x[k].n, l[k + 1]);
+    const real_t<T> sc = real_t<T>(1.0 / std::sqrt(double(l[k + 1])));
+    for (auto& v : rc.data) v = gaussian<T>(gen) * sc;
+    rnd.push_back(std::move(rc));
+  }
+  // Right partial contractions w[k] (r1_k x l_{k+1}), row-major: W_{k} = X_{k+1} W_{k+1} R^H.
+  std::vector<std::vector<T>> w(d);
+  w[d - 1] = {T(1)};
+  std::vector<T> tmp;
+  for (size_t k = d - 1; k >= 1; --k) {
+    const CoreView<T>& xk = x[k];
+    const Core<T>& rk = rnd[k];
+    tmp.resize(xk.r0 * xk.n * rk.r1);
+    lapack::gemm(Op::N, Op::N, xk.r0 * xk.n, rk.r1, xk.r1, T(1), xk.data, xk.r1, w[k].data(),
+                 rk.r1, T(0), tmp.data(), rk.r1);
+    w[k - 1].assign(xk.r0 * rk.r0, T(0));
+    lapack::gemm(Op::N, Op::C, xk.r0, rk.r0, xk.n * rk.r1, T(1), tmp.data(), xk.n * rk.r1,
+                 rk.data.data(), rk.n * rk.r1, T(0), w[k - 1].data(), rk.r0);
+  }
+  Train<T> y;
+  Core<T> cur = detail::copy_core(x[0]);
+  std::vector<T> z, r;
+  for (size_t k = 0; k + 1 < d; ++k) {
+    const index_t rows = cur.r0 * cur.n, lk = l[k + 1];
+    // Z = H(cur) W_k (rows x lk), QR in column-major.
+    z.resize(rows * lk);
+    std::vector<T> zr(rows * lk);
+    lapack::gemm(Op::N, Op::N, rows, lk, cur.r1, T(1), cur.data.data(), cur.r1, w[k].data(), lk,
+                 T(0), zr.data(), lk);
+    for (index_t i = 0; i < rows; ++i)
+      for (index_t j = 0; j < lk; ++j) z[i + j * rows] = zr[i * lk + j];
+    const index_t p = std::min(rows, lk);
+    r.assign(p * lk, T(0));
+    lapack::qr(rows, lk, z.data(), rows, r.data());
+    Core<T> q(cur.r0, cur.n, p);
+    for (index_t i = 0; i < rows; ++i)
+      for (index_t j = 0; j < p; ++j) q.data[i * p + j] = z[i + j * rows];
+    // M = Q^H H(cur) (p x r1), then the next core becomes M X_{k+1}.
+    std::vector<T> mm(p * cur.r1);
+    lapack::gemm(Op::C, Op::N, p, cur.r1, rows, T(1), q.data.data(), p, cur.data.data(),
+                 cur.r1, T(0), mm.data(), cur.r1);
+    const CoreView<T>& nx = x[k + 1];
+    Core<T> next(p, nx.n, nx.r1);
+    lapack::gemm(Op::N, Op::N, p, nx.n * nx.r1, nx.r0, T(1), mm.data(), cur.r1, nx.data,
+                 nx.n * nx.r1, T(0), next.data.data(), nx.n * nx.r1);
+    y.push_back(std::move(q));
+    cur = std::move(next);
+  }
+  y.push_back(std::move(cur));
+  // Final SVD rounding of the rank-l sketch; its error is then measured against x directly
+  // (||x||^2 - 2 Re<x,y> + ||y||^2, accurate to about sqrt(eps) ||x||).
+  Rounded<T> res = round_svd(views(y), trunc);
+  const double nx2 = [&] {
+    auto s = dot(x, x);
+    return std::abs(double(std::real(s.mantissa))) * std::exp(s.log_scale);
+  }();
+  const auto xy = dot(x, views(res.cores));
+  const auto yy = dot(views(res.cores), views(res.cores));
+  const double e2 = nx2 - 2.0 * double(std::real(xy.mantissa)) * std::exp(xy.log_scale) +
+                    std::abs(double(std::real(yy.mantissa))) * std::exp(yy.log_scale);
+  res.norm = std::sqrt(nx2);
+  res.error = std::max(res.error, std::sqrt(std::max(e2, 0.0)));
+  return res;
+}
+
+}  // namespace
+
+template <class T>
+Rounded<T> round(const TrainView<T>& x, const Truncation& trunc, RoundMethod method,
+                 std::uint64_t seed, index_t oversample) {
+  check_train(x, "round");
+  LORANK_CHECK(trunc.rtol >= 0.0 && trunc.rtol < 1.0, Error, "round: rtol must be in [0, 1), got ",
+               trunc.rtol);
+  switch (method) {
+    case RoundMethod::Gram:
+      return round_gram(x, trunc);
+    case RoundMethod::Randomized:
+      return round_randomized(x, trunc, seed, oversample);
+    default:
+      return round_svd(x, trunc);
+  }
+}
+
+#define LORANK_INSTANTIATE(T)                                                              \
+  template Rounded<T> round<T>(const TrainView<T>&, const Truncation&, RoundMethod,       \
+                               std::uint64_t, index_t);
+LORANK_INSTANTIATE(float)
+LORANK_INSTANTIATE(double)
+LORANK_INSTANTIATE(cfloat)
+LORANK_INSTANTIATE(cdouble)
+
+}  // namespace lorank::tt

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: MIT
+#include <cmath>
+
+#include "detail.hpp"
+#include "lorank/core/lapack.hpp"
+
+namespace lorank::tt {
+
+template <class T>
+Rounded<T> tt_svd(const T* a, const std::vector<index_t>& shape, const Truncation& trunc) {
+  const size_t d = shape.size();
+  LORANK_CHECK(d > 0, ShapeError, "TT.from_dense: the tensor needs at least one mode");
+  index_t total = 1;
+  for (size_t k = 0; k < d; ++k) {
+    LORANK_CHECK(shape[k] > 0, ShapeError, "TT.from_dense: mode ", k, " has size ", shape[k],
+                 ", expected > 0");
+    total *= shape[k];
+  }
+  LORANK_CHECK(trunc.rtol >= 0.0 && trunc.rtol < 1.0, Error,
+               "TT.from_dense: rtol must be in [0, 1), got ", trunc.rtol);
+  Rounded<T> res;
+  res.norm = detail::frobenius(a, total);
+  const double delta2 =
+      d > 1 ? trunc.rtol * trunc.rtol * res.norm * res.norm / double(d - 1) : 0.0;
+  double err2 = 0.0;
+  // buf holds the remainder C (r*n_k x rest) row-major, i.e. column-major (rest x r*n_k).
+  std::vector<T> buf(a, a + total), u, vt;
+  std::vector<real_t<T>> s;
+  index_t r = 1, rest = total;
+  for (size_t k = 0; k + 1 < d; ++k) {
+    rest /= shape[k];
+    const index_t cols = r * shape[k], p = std::min(rest, cols);
+    u.resize(rest * p);
+    vt.resize(p * cols);
+    s.resize(p);
+    lapack::svd(rest, cols, buf.data(), rest, u.data(), s.data(), vt.data());
+    const index_t rank =
+        detail::truncation_rank(s.data(), p, delta2, detail::bond_cap(trunc, k), err2);
+    // Core: first `rank` columns of vt read row-major (cols x p), i.e. of conj(V).
+    Core<T> core(r, shape[k], rank);
+    for (index_t i = 0; i < cols; ++i)
+      std::copy(vt.begin() + i * p, vt.begin() + i * p + rank, core.data.begin() + i * rank);
+    res.cores.push_back(std::move(core));
+    // Remainder S U^T (rank x rest) row-major = U[:, :rank] S column-major.
+    buf.resize(rest * rank);
+    for (index_t j = 0; j < rank; ++j)
+      for (index_t i = 0; i < rest; ++i) buf[i + j * rest] = u[i + j * rest] * s[j];
+    r = rank;
+  }
+  Core<T> last(r, shape[d - 1], 1);
+  // Remainder is column-major (n_d x r) = row-major (r x n_d).
+  std::copy(buf.begin(), buf.begin() + r * shape[d - 1], last.data.begin());
+  res.cores.push_back(std::move(last));
+  res.error = std::sqrt(err2);
+  return res;
+}
+
+#define LORANK_INSTANTIATE(T) \
+  template Rounded<T> tt_svd<T>(const T*, const std::vector<index_t>&, const Truncation&);
+LORANK_INSTANTIATE(float)
+LORANK_INSTANTIATE(double)
+LORANK_INSTANTIATE(cfloat)
+LORANK_INSTANTIATE(cdouble)
+
+}  // namespace lorank::tt

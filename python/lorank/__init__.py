@@ -1,0 +1,23 @@
+# SPDX-License-Identifier: MIT
+"""lorank: low-rank and tensor methods with a C++ core.
+
+The tensor-train format (:class:`TT`, :class:`TTMatrix`), its rounding and arithmetic,
+and (in later releases) cross approximation, Krylov norm estimation, Riemannian
+optimization and low-rank solvers. See ``lorank.show_config()`` for the build.
+"""
+
+from __future__ import annotations
+
+from lorank._loader import preload_blas
+
+preload_blas()
+
+from lorank import errors, tt  # noqa: E402
+from lorank._config import show_config  # noqa: E402
+from lorank._results import RoundInfo  # noqa: E402
+from lorank.io import load, save  # noqa: E402
+from lorank.tt import TT, TTMatrix  # noqa: E402
+
+__version__ = "0.1.0"
+
+__all__ = ["TT", "TTMatrix", "RoundInfo", "errors", "load", "save", "show_config", "tt"]

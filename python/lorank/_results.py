@@ -1,0 +1,34 @@
+# SPDX-License-Identifier: MIT
+"""Result dataclasses returned by lorank algorithms."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["RoundInfo"]
+
+
+@dataclass(frozen=True)
+class RoundInfo:
+    """What a rounding (or TT-SVD) did.
+
+    Attributes
+    ----------
+    error : float
+        Frobenius norm of the error made, ``||x - round(x)||`` (from the discarded singular
+        values; for ``method='randomized'`` measured against the input).
+    rel_error : float
+        ``error / ||x||`` (0 for a zero train).
+    norm : float
+        ``||x||`` of the input.
+    method : str
+        The method that ran (``'svd'``, ``'gram'`` or ``'randomized'``).
+    ranks : tuple of int
+        Ranks of the result.
+    """
+
+    error: float
+    rel_error: float
+    norm: float
+    method: str
+    ranks: tuple[int, ...]

@@ -1,0 +1,10 @@
+# SPDX-License-Identifier: MIT
+"""Tensor trains: the TT and TTMatrix classes and their constructors."""
+
+from __future__ import annotations
+
+from lorank.tt.construct import ones, rank1, random, zeros
+from lorank.tt.matrix import TTMatrix, kron
+from lorank.tt.tensor import TT
+
+__all__ = ["TT", "TTMatrix", "kron", "ones", "random", "rank1", "zeros"]
