@@ -22,8 +22,9 @@ py::dtype first_dtype(const py::sequence& cores, const char* who) {
 tt::RoundMethod parse_method(const std::string& s) {
   if (s == "svd") return tt::RoundMethod::Svd;
   if (s == "gram") return tt::RoundMethod::Gram;
+  if (s == "orth-gram") return tt::RoundMethod::OrthGram;
   if (s == "randomized") return tt::RoundMethod::Randomized;
-  detail::raise<Error>("round: method must be 'svd', 'gram' or 'randomized', got '", s, "'");
+  detail::raise<Error>("round: method must be 'svd', 'orth-gram', 'gram' or 'randomized', got '", s, "'");
 }
 
 template <class T>

@@ -23,3 +23,16 @@ def preload_blas() -> str | None:
         return None
     ctypes.CDLL(lib, mode=os.RTLD_LOCAL)
     return lib
+
+
+def set_blas_threads(n: int) -> bool:
+    """Set the thread count of lorank's own OpenBLAS copy; False if it cannot be reached."""
+    lib = preload_blas()
+    if lib is None:
+        return False
+    handle = ctypes.CDLL(lib, mode=os.RTLD_LOCAL)
+    setter = getattr(handle, "scipy_openblas_set_num_threads", None)
+    if setter is None:
+        return False
+    setter(int(n))
+    return True

@@ -109,7 +109,10 @@ def max_rank_list(max_rank: Any, n_bonds: int, who: str) -> list[int]:
         return [0] * n_bonds
     if isinstance(max_rank, numbers.Integral) and not isinstance(max_rank, bool):
         caps = [int(max_rank)] * n_bonds
-    elif isinstance(max_rank, Sequence) or isinstance(max_rank, np.ndarray):
+    elif isinstance(max_rank, (Sequence, np.ndarray)) and not isinstance(max_rank, (str, bytes)):
+        if not all(isinstance(v, numbers.Integral) and not isinstance(v, bool) for v in max_rank):
+            msg = f"{who}: max_rank entries must be ints, got {max_rank!r}"
+            raise RankError(msg)
         caps = [int(v) for v in max_rank]
         if len(caps) == n_bonds + 2 and caps[0] == caps[-1] == 1:
             caps = caps[1:-1]  # full rank vector (1, r1, ..., 1) accepted too

@@ -62,9 +62,11 @@ void right_orthogonalize(Train<T>& x);
 template <class T>
 void left_orthogonalize(Train<T>& x);
 
-/// In place: truncate a right-orthogonal train by a left-to-right SVD sweep.
-/// Returns the Frobenius error made.
+/// In place: truncate a right-orthogonal train by a left-to-right sweep. Each bond uses an
+/// SVD of its left unfolding, or with `allow_gram` the cheaper Gram eigendecomposition
+/// where that is accurate enough for the request (see gram_bond). Returns the error made.
 template <class T>
-double truncate_left_to_right(Train<T>& x, const Truncation& trunc, double norm);
+double truncate_left_to_right(Train<T>& x, const Truncation& trunc, double norm,
+                              bool allow_gram);
 
 }  // namespace lorank::tt::detail

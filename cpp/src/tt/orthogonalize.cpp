@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include <algorithm>
+#include <cmath>
+#include <limits>
+#include <type_traits>
 
 #include "detail.hpp"
 #include "lorank/core/lapack.hpp"
@@ -57,37 +60,94 @@ void left_orthogonalize(Train<T>& x) {
   }
 }
 
+namespace {
+
+// One bond of the sweep through the Gram matrix L^H L (r1 x r1) of the tall left unfolding
+// L (rows x r1): cheaper than an SVD of L, exact up to sqrt(eps) * sigma_1. Returns false
+// (and changes nothing) where that accuracy could matter: a kept singular value below
+// kMinKept * sigma_1, or an allowed error below kNoise * sqrt(eps) * sigma_1.
 template <class T>
-double truncate_left_to_right(Train<T>& x, const Truncation& trunc, double norm) {
+bool gram_bond(Core<T>& c, Core<T>& nxt, double delta2, index_t cap, double& err2) {
+  using R = real_t<T>;
+  constexpr double kMinKept = 1e-4, kNoise = 1e3;
+  const index_t rows = c.r0 * c.n, r1 = c.r1, cols = nxt.n * nxt.r1;
+  if (rows < r1 || !std::is_same_v<R, double>) return false;
+  std::vector<T> g(r1 * r1);
+  lapack::gemm(Op::C, Op::N, r1, r1, rows, T(1), c.data.data(), r1, c.data.data(), r1, T(0),
+               g.data(), r1);
+  // Row-major G read column-major is conj(G): its eigenvectors are conj(Z).
+  std::vector<R> lam(r1);
+  lapack::eigh(r1, g.data(), r1, lam.data());
+  // Eigenvalues below the rounding noise of G (r1 * eps * lambda_max) are zeros.
+  const R noise = R(r1) * std::numeric_limits<R>::epsilon() * std::max(lam[r1 - 1], R(0));
+  std::vector<R> sig(r1);
+  for (index_t j = 0; j < r1; ++j) {
+    const R l = lam[r1 - 1 - j];
+    sig[j] = l > noise ? std::sqrt(l) : R(0);
+  }
+  double tail2 = 0.0;
+  const index_t rank = truncation_rank(sig.data(), r1, delta2, cap, tail2);
+  const double s1 = sig[0], eps = std::numeric_limits<R>::epsilon();
+  // A zero kept value (rank forced up by the cap) cannot be divided by: use the SVD.
+  const double allowed = std::max(std::sqrt(delta2), std::sqrt(tail2));
+  if (s1 == 0.0 || sig[rank - 1] == 0.0 || sig[rank - 1] < kMinKept * s1 || allowed < kNoise * std::sqrt(eps) * s1)
+    return false;
+  err2 += tail2;
+  // zk = Z_k diag(1/sigma) (r1 x rank) and zh = diag(sigma) Z_k^H (rank x r1), row-major.
+  std::vector<T> zk(r1 * rank), zh(rank * r1);
+  for (index_t a = 0; a < r1; ++a)
+    for (index_t j = 0; j < rank; ++j) {
+      const T z = lorank::conj(g[a + (r1 - 1 - j) * r1]);
+      zk[a * rank + j] = z / T(sig[j]);
+      zh[j * r1 + a] = lorank::conj(z) * T(sig[j]);
+    }
+  Core<T> core(c.r0, c.n, rank), upd(rank, nxt.n, nxt.r1);
+  lapack::gemm(Op::N, Op::N, rows, rank, r1, T(1), c.data.data(), r1, zk.data(), rank, T(0),
+               core.data.data(), rank);
+  lapack::gemm(Op::N, Op::N, rank, cols, r1, T(1), zh.data(), r1, nxt.data.data(), cols, T(0),
+               upd.data.data(), cols);
+  c = std::move(core);
+  nxt = std::move(upd);
+  return true;
+}
+
+// One bond of the sweep through the SVD of the left unfolding (exact).
+template <class T>
+void svd_bond(Core<T>& c, Core<T>& nxt, double delta2, index_t cap, double& err2) {
+  // Row-major L (r0*n x r1) is column-major M = L^T (r1 x r0*n); M = U S V^H.
+  const index_t rows = c.r0 * c.n, r1 = c.r1, p = std::min(rows, r1);
+  std::vector<T> u(r1 * p), vt(p * rows);
+  std::vector<real_t<T>> s(p);
+  lapack::svd(r1, rows, c.data.data(), r1, u.data(), s.data(), vt.data());
+  const index_t rank = truncation_rank(s.data(), p, delta2, cap, err2);
+  // New core: first `rank` columns of conj(V), which is vt read row-major (rows x p).
+  Core<T> core(c.r0, c.n, rank);
+  for (index_t i = 0; i < rows; ++i)
+    std::copy(vt.begin() + i * p, vt.begin() + i * p + rank, core.data.begin() + i * rank);
+  // Next core: diag(s) U^T N; u column-major (r1 x p) is row-major U^T (p x r1).
+  Core<T> upd(rank, nxt.n, nxt.r1);
+  const index_t cols = nxt.n * nxt.r1;
+  lapack::gemm(Op::N, Op::N, rank, cols, r1, T(1), u.data(), r1, nxt.data.data(), cols, T(0),
+               upd.data.data(), cols);
+  for (index_t i = 0; i < rank; ++i)
+    for (index_t j = 0; j < cols; ++j) upd.data[i * cols + j] *= s[i];
+  c = std::move(core);
+  nxt = std::move(upd);
+}
+
+}  // namespace
+
+template <class T>
+double truncate_left_to_right(Train<T>& x, const Truncation& trunc, double norm,
+                              bool allow_gram) {
   const size_t d = x.size();
   if (d < 2) return 0.0;
   const double delta2 = trunc.rtol * trunc.rtol * norm * norm / double(d - 1);
   double err2 = 0.0;
-  std::vector<T> u, vt;
-  std::vector<real_t<T>> s;
   for (size_t k = 0; k + 1 < d; ++k) {
-    Core<T>& c = x[k];
-    // Row-major L (r0*n x r1) is column-major M = L^T (r1 x r0*n); M = U S V^H.
-    const index_t rows = c.r0 * c.n, r1 = c.r1, p = std::min(rows, r1);
-    u.resize(r1 * p);
-    vt.resize(p * rows);
-    s.resize(p);
-    lapack::svd(r1, rows, c.data.data(), r1, u.data(), s.data(), vt.data());
-    const index_t rank = truncation_rank(s.data(), p, delta2, bond_cap(trunc, k), err2);
-    // New core: first `rank` columns of conj(V), which is vt read row-major (rows x p).
-    Core<T> core(c.r0, c.n, rank);
-    for (index_t i = 0; i < rows; ++i)
-      std::copy(vt.begin() + i * p, vt.begin() + i * p + rank, core.data.begin() + i * rank);
-    // Next core: diag(s) U^T N; u column-major (r1 x p) is row-major U^T (p x r1).
-    Core<T>& nxt = x[k + 1];
-    Core<T> upd(rank, nxt.n, nxt.r1);
-    const index_t cols = nxt.n * nxt.r1;
-    lapack::gemm(Op::N, Op::N, rank, cols, r1, T(1), u.data(), r1, nxt.data.data(), cols, T(0),
-                 upd.data.data(), cols);
-    for (index_t i = 0; i < rank; ++i)
-      for (index_t j = 0; j < cols; ++j) upd.data[i * cols + j] *= s[i];
-    c = std::move(core);
-    nxt = std::move(upd);
+    const index_t cap = bond_cap(trunc, k);
+    if (!(allow_gram && gram_bond(x[k], x[k + 1], delta2, cap, err2)))
+      svd_bond(x[k], x[k + 1], delta2, cap, err2);
   }
   return std::sqrt(err2);
 }
@@ -111,7 +171,7 @@ Train<T> orthogonalize(const TrainView<T>& x, Side side) {
   template Train<T> orthogonalize<T>(const TrainView<T>&, Side);               \
   template void detail::right_orthogonalize<T>(Train<T>&);                      \
   template void detail::left_orthogonalize<T>(Train<T>&);                       \
-  template double detail::truncate_left_to_right<T>(Train<T>&, const Truncation&, double);
+  template double detail::truncate_left_to_right<T>(Train<T>&, const Truncation&, double, bool);
 LORANK_INSTANTIATE(float)
 LORANK_INSTANTIATE(double)
 LORANK_INSTANTIATE(cfloat)

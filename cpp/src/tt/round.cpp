@@ -20,13 +20,13 @@ Train<T> copy_train(const TrainView<T>& x) {
 }
 
 template <class T>
-Rounded<T> round_svd(const TrainView<T>& x, const Truncation& trunc) {
+Rounded<T> round_svd(const TrainView<T>& x, const Truncation& trunc, bool allow_gram = false) {
   Rounded<T> res;
   res.cores = copy_train(x);
   detail::right_orthogonalize(res.cores);
   const auto& c0 = res.cores.front();
   res.norm = detail::frobenius(c0.data.data(), index_t(c0.data.size()));
-  res.error = detail::truncate_left_to_right(res.cores, trunc, res.norm);
+  res.error = detail::truncate_left_to_right(res.cores, trunc, res.norm, allow_gram);
   return res;
 }
 
@@ -255,6 +255,8 @@ Rounded<T> round(const TrainView<T>& x, const Truncation& trunc, RoundMethod met
       return round_gram(x, trunc);
     case RoundMethod::Randomized:
       return round_randomized(x, trunc, seed, oversample);
+    case RoundMethod::OrthGram:
+      return round_svd(x, trunc, true);
     default:
       return round_svd(x, trunc);
   }

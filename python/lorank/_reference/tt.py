@@ -6,6 +6,7 @@ Reference: I. V. Oseledets, "Tensor-train decomposition", SIAM J. Sci. Comput. 3
 
 from __future__ import annotations
 
+import builtins
 import math
 from typing import Any
 
@@ -21,7 +22,7 @@ def _rank(s: Any, delta2: float, cap: int) -> tuple[int, float]:
         rank -= 1
     if cap > 0:
         rank = min(rank, cap)
-    return rank, sum(sq[rank:])
+    return rank, builtins.sum(sq[rank:])
 
 
 def _cap(max_rank: list[int], k: int) -> int:
@@ -94,6 +95,9 @@ def round(  # noqa: A001  (mirrors the compiled function's name)
     return cores, math.sqrt(err2), norm
 
 
+_round_train = round  # the parameter `round` of matmul shadows it there
+
+
 def _scaled(v: Any, log_scale: float) -> tuple[Any, float]:
     xp = array_module(v)
     mx = float(xp.abs(v).max()) if v.size else 0.0
@@ -141,5 +145,5 @@ def matmul(
         c = xp.einsum("aijc,bjqe->abiqce", ca4, cb4)
         out.append(c.reshape(ca.shape[0] * cb.shape[0], m * q, ca.shape[-1] * cb.shape[-1]))
     if round:
-        return globals()["round"](out, rtol, max_rank or [], method)
+        return _round_train(out, rtol, max_rank or [], method)
     return out, 0.0, 0.0

@@ -39,9 +39,12 @@ struct Rounded {
   double norm = 0.0;
 };
 
-enum class RoundMethod { Svd, Gram, Randomized };
+enum class RoundMethod { Svd, OrthGram, Gram, Randomized };
 
 /// Round a train. Svd: right-to-left QR then left-to-right truncated SVD, O(d n r^3).
+/// OrthGram: the same QR sweep, then each bond truncated through the eigendecomposition of
+/// the r x r Gram matrix of its (tall) left unfolding where the request tolerates its
+/// sqrt(eps) accuracy, through the SVD elsewhere (float64/complex128 only).
 /// Gram: Gram matrices of both sides then truncated SVDs of their square-root
 /// factors, O(d n r^3) with fewer flops, accuracy ~ sqrt(machine eps) relative to ||x||.
 /// Randomized: randomize-then-orthogonalize sketch of rank max_rank + oversample followed by

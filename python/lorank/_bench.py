@@ -1,0 +1,436 @@
+# SPDX-License-Identifier: MIT
+"""Curated microbenchmarks behind ``lorank bench``: lorank and its peers side by side.
+
+Each workload builds its data once, times lorank and every installed peer (teneva,
+tntorch, torchtt, ttpy) in this process, single-threaded, as the median CPU time of
+several runs, and reports the relative error of each result against an independent
+check. Without an installed peer the pure-NumPy ``_reference`` twin is the comparison.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+import lorank
+from lorank._reference import tt as ref
+
+__all__ = ["BenchResult", "WORKLOADS", "run"]
+
+
+@dataclass
+class BenchResult:
+    """One workload: lorank's time and error, and each peer's (seconds, relative error)."""
+
+    workload: str
+    lorank_s: float
+    lorank_error: float
+    peers: dict[str, tuple[float, float]] = field(default_factory=dict)
+
+    def best_peer(self) -> tuple[str, float, float] | None:
+        """(name, seconds, error) of the fastest peer, or None."""
+        if not self.peers:
+            return None
+        name = min(self.peers, key=lambda k: self.peers[k][0])
+        return name, *self.peers[name]
+
+
+def cpu_time(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
+    """Median CPU time of `repeat` calls after one warm-up call, and the last result."""
+    out = fn()
+    times = []
+    for _ in range(repeat):
+        t0 = time.process_time()
+        out = fn()
+        times.append(time.process_time() - t0)
+    return float(np.median(times)), out
+
+
+def _have(mod: str) -> bool:
+    return importlib.util.find_spec(mod) is not None
+
+
+def _torch() -> Any:
+    import torch
+
+    torch.set_num_threads(1)
+    return torch
+
+
+def _as_tt(cores: list[Any]) -> lorank.TT:
+    return lorank.TT([np.asarray(c.detach().numpy() if hasattr(c, "detach") else c) for c in cores])
+
+
+def _rel(x: lorank.TT, y: lorank.TT) -> float:
+    # QR-based norm: the Gram recursion would floor a difference's norm at sqrt(eps).
+    return (x - y).norm(accurate=True) / x.norm(accurate=True)
+
+
+# ---------------------------------------------------------------------------- workloads
+class Workload:
+    """Base: ``setup`` builds data, ``ours`` runs lorank, ``peers`` maps names to runners,
+    ``error`` scores a result (as a lorank TT or a number) against the input."""
+
+    name = ""
+    description = ""
+
+    def setup(self, quick: bool) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def ours(self) -> Any:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def reference(self) -> Any:
+        """The pure-NumPy twin, used when no peer is installed."""
+        raise NotImplementedError
+
+    def peers(self) -> dict[str, Callable[[], Any]]:
+        return {}
+
+    def error(self, result: Any) -> float:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+
+class TTSVD(Workload):
+    name = "tt_svd"
+    description = "TT-SVD of 1/(1+sum x_i^2) on the 4^10 grid in [0,1], rtol 1e-8"
+
+    def setup(self, quick: bool) -> None:
+        d = 8 if quick else 10
+        g = np.linspace(0.0, 1.0, 4)
+        self.a = 1.0 / (1.0 + sum(np.meshgrid(*([g**2] * d), indexing="ij")))
+        self.rtol = 1e-8
+
+    def ours(self) -> Any:
+        return lorank.TT.from_dense(self.a, rtol=self.rtol)
+
+    def reference(self) -> Any:
+        return _as_tt(ref.tt_svd(self.a, self.rtol, [])[0])
+
+    def peers(self) -> dict[str, Callable[[], Any]]:
+        p: dict[str, Callable[[], Any]] = {}
+        if _have("teneva"):
+            import teneva
+
+            p["teneva"] = lambda: _as_tt(teneva.svd(self.a, self.rtol))
+        if _have("ttpy") or _have("tt"):
+            try:
+                import tt as ttpy
+
+                p["ttpy"] = lambda: _as_tt(ttpy.tensor.to_list(ttpy.tensor(self.a, self.rtol)))
+            except Exception:  # noqa: BLE001  (ttpy builds are fragile; skip it if broken)
+                pass
+        if _have("torchtt"):
+            torch = _torch()
+            import torchtt
+
+            at = torch.from_numpy(self.a)
+            p["torchtt"] = lambda: _as_tt(torchtt.TT(at, eps=self.rtol).cores)
+        if _have("tntorch"):
+            torch = _torch()
+            import tntorch
+
+            at = torch.from_numpy(self.a)
+            p["tntorch"] = lambda: _as_tt(tntorch.Tensor(at, eps=self.rtol).cores)
+        return p
+
+    def error(self, result: Any) -> float:
+        return float(np.linalg.norm(result.full() - self.a) / np.linalg.norm(self.a))
+
+
+class RoundWorkload(Workload):
+    """Shared peers for rounding ``self.x`` with ``self.rtol`` / ``self.max_rank``."""
+
+    x: lorank.TT
+    rtol: float
+    max_rank: int
+
+    def ours(self) -> Any:
+        return self.x.round(rtol=self.rtol, max_rank=self.max_rank)
+
+    def reference(self) -> Any:
+        return _as_tt(ref.round(list(self.x.cores), self.rtol, [self.max_rank] * (self.x.ndim - 1))[0])
+
+    def peers(self) -> dict[str, Callable[[], Any]]:
+        p: dict[str, Callable[[], Any]] = {}
+        cores = [np.array(c) for c in self.x.cores]
+        if _have("teneva"):
+            import teneva
+
+            p["teneva"] = lambda: _as_tt(teneva.truncate(cores, self.rtol, self.max_rank))
+        if _have("torchtt"):
+            torch = _torch()
+            import torchtt
+
+            tx = torchtt.TT([torch.from_numpy(c) for c in cores])
+            p["torchtt"] = lambda: _as_tt(tx.round(self.rtol, self.max_rank).cores)
+        if _have("tntorch"):
+            torch = _torch()
+            import tntorch
+
+            def run_tntorch() -> Any:
+                t = tntorch.Tensor([torch.from_numpy(c.copy()) for c in cores])
+                t.round_tt(eps=self.rtol, rmax=self.max_rank)
+                return _as_tt(t.cores)
+
+            p["tntorch"] = run_tntorch
+        return p
+
+    def error(self, result: Any) -> float:
+        return _rel(self.x, result)
+
+
+class RoundRandom(RoundWorkload):
+    name = "round_r60"
+    description = "round a random TT d=50, n=4, r=60 to max_rank 30"
+
+    def setup(self, quick: bool) -> None:
+        self.x = lorank.tt.random([4] * (20 if quick else 50), 60, rng=0)
+        self.rtol, self.max_rank = 1e-14, 30
+
+
+class RoundSum(RoundWorkload):
+    name = "round_sum4"
+    description = "round the sum of 4 random TTs (d=50, n=4, r=20), rtol 1e-10, max_rank 40"
+
+    def setup(self, quick: bool) -> None:
+        d = 20 if quick else 50
+        xs = [lorank.tt.random([4] * d, 20, rng=i) for i in range(4)]
+        self.x = xs[0] + xs[1] + xs[2] + xs[3]
+        self.rtol, self.max_rank = 1e-10, 40
+
+
+class RoundRedundant(RoundWorkload):
+    name = "round_ax"
+    description = "round a*x + b*x + c*x + e*x (true rank 20, d=50, n=4) back to rank 20"
+
+    def setup(self, quick: bool) -> None:
+        x = lorank.tt.random([4] * (20 if quick else 50), 20, rng=0)
+        self.x = 0.5 * x + 1.5 * x + (-0.75) * x + 2.0 * x
+        self.rtol, self.max_rank = 1e-13, 20
+
+
+class DotNorm(Workload):
+    name = "dot"
+    description = "dot of two TTs d=100, n=2, r=40"
+
+    def setup(self, quick: bool) -> None:
+        d = 40 if quick else 100
+        self.x = lorank.tt.random([2] * d, 40, rng=0)
+        self.y = lorank.tt.random([2] * d, 40, rng=1)
+        m, s = ref.dot(list(self.x.cores), list(self.y.cores))
+        self.exact = m * math.exp(s)
+
+    def ours(self) -> Any:
+        return self.x.dot(self.y)
+
+    def reference(self) -> Any:
+        m, s = ref.dot(list(self.x.cores), list(self.y.cores))
+        return m * math.exp(s)
+
+    def peers(self) -> dict[str, Callable[[], Any]]:
+        p: dict[str, Callable[[], Any]] = {}
+        xc, yc = [np.array(c) for c in self.x.cores], [np.array(c) for c in self.y.cores]
+        if _have("teneva"):
+            import teneva
+
+            p["teneva"] = lambda: float(teneva.mul_scalar(xc, yc))
+        if _have("torchtt"):
+            torch = _torch()
+            import torchtt
+
+            tx = torchtt.TT([torch.from_numpy(c) for c in xc])
+            ty = torchtt.TT([torch.from_numpy(c) for c in yc])
+            p["torchtt"] = lambda: float(torchtt.dot(tx, ty))
+        if _have("tntorch"):
+            torch = _torch()
+            import tntorch
+
+            tx = tntorch.Tensor([torch.from_numpy(c) for c in xc])
+            ty = tntorch.Tensor([torch.from_numpy(c) for c in yc])
+            p["tntorch"] = lambda: float(tntorch.dot(tx, ty))
+        return p
+
+    def error(self, result: Any) -> float:
+        return abs(result - self.exact) / abs(self.exact)
+
+
+class Norm(DotNorm):
+    name = "norm"
+    description = "norm of a TT d=100, n=2, r=40"
+
+    def setup(self, quick: bool) -> None:
+        super().setup(quick)
+        m, s = ref.dot(list(self.x.cores), list(self.x.cores))
+        self.exact = math.sqrt(abs(m)) * math.exp(s / 2)
+
+    def ours(self) -> Any:
+        return self.x.norm()
+
+    def reference(self) -> Any:
+        m, s = ref.dot(list(self.x.cores), list(self.x.cores))
+        return math.sqrt(abs(m)) * math.exp(s / 2)
+
+    def peers(self) -> dict[str, Callable[[], Any]]:
+        p: dict[str, Callable[[], Any]] = {}
+        xc = [np.array(c) for c in self.x.cores]
+        if _have("teneva"):
+            import teneva
+
+            p["teneva"] = lambda: float(teneva.norm(xc))
+        if _have("torchtt"):
+            torch = _torch()
+            import torchtt
+
+            tx = torchtt.TT([torch.from_numpy(c) for c in xc])
+            p["torchtt"] = lambda: float(tx.norm())
+        if _have("tntorch"):
+            torch = _torch()
+            import tntorch
+
+            tx = tntorch.Tensor([torch.from_numpy(c) for c in xc])
+            p["tntorch"] = lambda: float(tx.norm())
+        return p
+
+
+class MatVec(Workload):
+    name = "apply"
+    description = "TT-matrix (d=20, n=2, rank 5) times TT (rank 20), rounded to max_rank 40"
+
+    def setup(self, quick: bool) -> None:
+        d = 10 if quick else 20
+        rng = np.random.default_rng(0)
+        ranks = [1] + [5] * (d - 1) + [1]
+        self.a = lorank.TTMatrix(
+            [rng.standard_normal((ranks[k], 2, 2, ranks[k + 1])) / np.sqrt(2 * ranks[k]) for k in range(d)]
+        )
+        self.x = lorank.tt.random([2] * d, 20, rng=1)
+        self.exact = self.a @ self.x
+        self.max_rank = 40
+
+    def ours(self) -> Any:
+        return self.a.apply(self.x, rtol=1e-14, max_rank=self.max_rank)
+
+    def reference(self) -> Any:
+        return _as_tt(ref.matmul(list(self.a.cores), list(self.a.row_shape), list(self.a.col_shape),
+                                 list(self.x.cores), [1] * self.x.ndim, 1e-14,
+                                 [self.max_rank] * (self.x.ndim - 1), "svd", True)[0])
+
+    def peers(self) -> dict[str, Callable[[], Any]]:
+        p: dict[str, Callable[[], Any]] = {}
+        if _have("torchtt"):
+            torch = _torch()
+            import torchtt
+
+            ta = torchtt.TT([torch.from_numpy(np.array(c)) for c in self.a.cores])
+            tx = torchtt.TT([torch.from_numpy(np.array(c)) for c in self.x.cores])
+            p["torchtt"] = lambda: _as_tt((ta @ tx).round(1e-14, self.max_rank).cores)
+        return p
+
+    def error(self, result: Any) -> float:
+        return _rel(self.exact, result)
+
+
+WORKLOADS: dict[str, type[Workload]] = {
+    w.name: w for w in (TTSVD, RoundRandom, RoundSum, RoundRedundant, DotNorm, Norm, MatVec)
+}
+
+
+def run(
+    *, quick: bool = False, filter: str | None = None, progress: bool = True,  # noqa: A002
+    device: str = "cpu",
+) -> list[BenchResult]:
+    """Run the curated workloads and return their results (see :class:`BenchResult`)."""
+    if device != "cpu":
+        from lorank.errors import NotBuiltError
+
+        msg = "bench: device='cuda' workloads need the CUDA build and a GPU (bench/gpu_check.sh)"
+        raise NotBuiltError(msg)
+    from lorank._loader import set_blas_threads
+
+    set_blas_threads(1)
+    _limit_peer_threads()
+    names = [n for n in WORKLOADS if filter is None or filter in n]
+    bar = _progress(len(names), progress)
+    repeat = 3 if quick else 7
+    results = []
+    for name in names:
+        w = WORKLOADS[name]()
+        w.setup(quick)
+        t, out = cpu_time(w.ours, repeat)
+        res = BenchResult(name, t, w.error(out))
+        peers = w.peers() or {"_reference": w.reference}
+        for peer, fn in peers.items():
+            try:
+                pt, pout = cpu_time(fn, repeat)
+                res.peers[peer] = (pt, w.error(pout))
+            except Exception as exc:  # noqa: BLE001  (a broken peer must not stop the run)
+                res.peers[peer] = (math.nan, math.nan)
+                print(f"  {name}: peer {peer} failed: {type(exc).__name__}: {exc}")
+        results.append(res)
+        bar(name)
+    return results
+
+
+def _limit_peer_threads() -> None:
+    if _have("threadpoolctl"):
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(1)
+
+
+def _progress(total: int, enabled: bool) -> Callable[[str], None]:
+    if not enabled:
+        return lambda _name: None
+    if _have("tqdm"):
+        from tqdm import tqdm
+
+        bar = tqdm(total=total, desc="lorank bench", unit="workload")
+
+        def step(name: str) -> None:
+            bar.set_postfix_str(name)
+            bar.update(1)
+            if bar.n == total:
+                bar.close()
+
+        return step
+    count = [0]
+
+    def step_plain(name: str) -> None:
+        count[0] += 1
+        print(f"[{count[0]}/{total}] {name}", flush=True)
+
+    return step_plain
+
+
+def table(results: list[BenchResult]) -> str:
+    """Plain-text table: workload, lorank time and error, best peer, its time, ratio, error."""
+    head = f"{'workload':<12} {'lorank ms':>10} {'error':>9}  {'peer':<11} {'peer ms':>9} {'error':>9} {'ratio':>7}"
+    lines = [head, "-" * len(head)]
+    for r in results:
+        best = r.best_peer()
+        if best is None:
+            lines.append(f"{r.workload:<12} {r.lorank_s * 1e3:>10.3f} {r.lorank_error:>9.1e}")
+            continue
+        name, pt, perr = best
+        ratio = pt / r.lorank_s if r.lorank_s > 0 else math.inf
+        lines.append(
+            f"{r.workload:<12} {r.lorank_s * 1e3:>10.3f} {r.lorank_error:>9.1e}  {name:<11} "
+            f"{pt * 1e3:>9.3f} {perr:>9.1e} {ratio:>6.2f}x"
+        )
+        for other, (ot, oerr) in sorted(r.peers.items()):
+            if other != name:
+                lines.append(f"{'':<12} {'':>10} {'':>9}  {other:<11} {ot * 1e3:>9.3f} {oerr:>9.1e} "
+                             f"{ot / r.lorank_s if r.lorank_s > 0 else math.inf:>6.2f}x")
+    return "\n".join(lines)
+
+
+def as_json(results: list[BenchResult]) -> list[dict[str, Any]]:
+    """Results as JSON-ready dicts."""
+    return [asdict(r) for r in results]

@@ -1,0 +1,51 @@
+# SPDX-License-Identifier: MIT
+"""The lorank command: info and bench (smoke runs, results checked)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from lorank import _bench, cli
+
+
+def test_info_prints_config(capsys):
+    assert cli.main(["info"]) == 0
+    out = capsys.readouterr().out
+    assert "version" in out and "lapack" in out and "cuda_built" in out
+
+
+def test_bench_filter_json(tmp_path, capsys):
+    path = tmp_path / "b.json"
+    assert cli.main(["bench", "--quick", "--filter", "norm", "--no-progress", "--json", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "norm" in out and "ratio" in out
+    data = json.loads(path.read_text())
+    assert data[0]["workload"] == "norm"
+    assert data[0]["lorank_s"] > 0
+    assert data[0]["lorank_error"] < 1e-12
+    assert data[0]["peers"]
+
+
+def test_bench_unknown_filter(capsys):
+    assert cli.main(["bench", "--quick", "--filter", "zzz", "--no-progress"]) == 2
+    assert "no workload matches" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("name", sorted(_bench.WORKLOADS))
+def test_each_workload_is_accurate_against_reference(name):
+    w = _bench.WORKLOADS[name]()
+    w.setup(quick=True)
+    ours = w.error(w.ours())
+    twin = w.error(w.reference())
+    assert ours <= max(2 * twin, 1e-12)
+
+
+def test_console_script_runs():
+    res = subprocess.run([sys.executable, "-m", "lorank.cli", "info"], capture_output=True,
+                         text=True, check=False)
+    assert res.returncode == 0, res.stderr
+    assert "lapack" in res.stdout

@@ -1,0 +1,92 @@
+# SPDX-License-Identifier: MIT
+"""TT-matrices against dense NumPy."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import lorank
+from lorank import TT, TTMatrix
+from lorank._reference import tt as ref
+from tests.conftest import random_dense, tol
+
+
+def _random_matrix(rng, rows, cols, rank, dtype=np.float64):
+    d = len(rows)
+    ranks = [1] + [rank] * (d - 1) + [1]
+    cores = [random_dense(rng, (ranks[k], rows[k], cols[k], ranks[k + 1]), dtype)
+             for k in range(d)]
+    return TTMatrix(cores)
+
+
+def test_from_dense_and_full(rng, dtype):
+    a = random_dense(rng, (6, 20), dtype)
+    m = TTMatrix.from_dense(a, (2, 3), (4, 5), rtol=0.0)
+    assert m.row_shape == (2, 3) and m.col_shape == (4, 5) and m.shape == (6, 20)
+    np.testing.assert_allclose(m.full(), a, atol=tol(dtype) * 10)
+
+
+def test_matvec_matmat_transpose_kron(rng, dtype):
+    a = _random_matrix(rng, (2, 3, 2), (3, 2, 2), 2, dtype)
+    b = _random_matrix(rng, (3, 2, 2), (2, 2, 3), 3, dtype)
+    x = lorank.tt.random((3, 2, 2), 2, rng=rng, dtype=dtype)
+    fa, fb, fx = a.full(), b.full(), x.full().ravel()
+    t = tol(dtype) * 10
+    y = a @ x
+    assert isinstance(y, TT) and y.shape == (2, 3, 2)
+    np.testing.assert_allclose(y.full().ravel(), fa @ fx, atol=t)
+    c = a @ b
+    assert isinstance(c, TTMatrix) and c.col_shape == (2, 2, 3)
+    np.testing.assert_allclose(c.full(), fa @ fb, atol=t)
+    np.testing.assert_allclose(a.T.full(), fa.T, atol=t)
+    k = lorank.tt.kron(a, b)
+    np.testing.assert_allclose(k.full(), np.kron(fa, fb), atol=t * 10)
+    np.testing.assert_allclose(a.matvec_dense(fx), fa @ fx, atol=t)
+
+
+def test_apply_rounds_the_product(rng):
+    a = _random_matrix(rng, (2,) * 8, (2,) * 8, 3)
+    x = lorank.tt.random((2,) * 8, 4, rng=rng)
+    exact = a @ x
+    y = a.apply(x, max_rank=5)
+    assert max(y.ranks) <= 5
+    best = exact.round(max_rank=5, method="svd")
+    assert (y - exact).norm(accurate=True) == pytest.approx(
+        (best - exact).norm(accurate=True), rel=1e-6)
+    z = a.apply(x, rtol=1e-12)
+    assert (z - exact).norm(accurate=True) <= 1e-11 * exact.norm()
+
+
+def test_matmul_matches_reference_twin(rng, dtype):
+    from lorank import _core
+
+    a = _random_matrix(rng, (2, 3), (3, 2), 2, dtype)
+    x = lorank.tt.random((3, 2), 2, rng=rng, dtype=dtype)
+    args = (list(a.cores), [2, 3], [3, 2], list(x.cores), [1, 1])
+    ours = TT(_core.matmul(*args)[0])
+    twin = TT(ref.matmul(*args)[0])
+    np.testing.assert_allclose(ours.full(), twin.full(), atol=tol(dtype) * 10)
+
+
+def test_identity_and_linear_operator(rng):
+    e = TTMatrix.identity((2, 3, 2))
+    np.testing.assert_array_equal(e.full(), np.eye(12))
+    a = _random_matrix(rng, (2, 3), (3, 4), 2, np.complex128)
+    op = a.aslinearoperator()
+    v = rng.standard_normal(12) + 1j * rng.standard_normal(12)
+    w = rng.standard_normal(6) + 1j * rng.standard_normal(6)
+    np.testing.assert_allclose(op.matvec(v), a.full() @ v, atol=1e-12)
+    np.testing.assert_allclose(op.rmatvec(w), a.full().conj().T @ w, atol=1e-12)
+    block = rng.standard_normal((12, 3))
+    np.testing.assert_allclose(op.matmat(block), a.full() @ block, atol=1e-12)
+
+
+def test_matrix_round(rng):
+    a = _random_matrix(rng, (2, 2, 2), (2, 2, 2), 2)
+    doubled = a.as_tt() + a.as_tt()
+    s = TTMatrix([c.reshape(c.shape[0], 2, 2, c.shape[2]) for c in doubled.cores])
+    assert s.ranks == (1, 4, 4, 1)
+    r = s.round(rtol=1e-12)
+    assert r.ranks == (1, 2, 2, 1)
+    np.testing.assert_allclose(r.full(), 2 * a.full(), atol=1e-12)

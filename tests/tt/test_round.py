@@ -1,0 +1,141 @@
+# SPDX-License-Identifier: MIT
+"""The rounding contract for every method: error <= rtol, ranks <= the SVD path's, error
+reported, compared with dense NumPy and with the reference twin."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import lorank
+from lorank import TT
+from lorank._reference import tt as ref
+from tests.conftest import tol
+
+METHODS = ["svd", "orth-gram", "gram", "auto"]
+
+
+def _noisy_sum(rng, dtype, shape=(3, 4, 5, 4, 3)):
+    """A rank-2 TT plus a small rank-2 perturbation, written as a rank-6 sum."""
+    x = lorank.tt.random(shape, 2, rng=rng, dtype=dtype)
+    e = lorank.tt.random(shape, 2, rng=rng, dtype=dtype) * 1e-3
+    return x + e + x
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_round_recovers_exact_rank(rng, dtype, method):
+    x = lorank.tt.random((3, 4, 5, 4), 2, rng=rng, dtype=dtype)
+    s = x + x * 0.5 + x
+    rtol = 1e-4 if dtype == np.float32 else (1e-6 if method == "gram" else 1e-10)
+    y, info = s.round(rtol=rtol, method=method, return_info=True)
+    assert y.ranks == (1, 2, 2, 2, 1)
+    err = np.linalg.norm(y.full() - s.full()) / np.linalg.norm(s.full())
+    assert err <= max(rtol, 10 * tol(dtype))
+    assert y.dtype == dtype
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("rtol", [1e-1, 1e-2, 2e-4])
+def test_round_error_bound_and_reported_error(rng, method, rtol):
+    s = _noisy_sum(rng, np.float64)
+    full = s.full()
+    y, info = s.round(rtol=rtol, method=method, return_info=True)
+    err = np.linalg.norm(y.full() - full)
+    assert err <= rtol * np.linalg.norm(full) * (1 + 1e-8)
+    assert info.error == pytest.approx(err, rel=1e-4, abs=1e-9 * np.linalg.norm(full))
+    assert info.norm == pytest.approx(np.linalg.norm(full), rel=1e-10)
+    ranks_svd = s.round(rtol=rtol, method="svd").ranks
+    assert all(a <= b for a, b in zip(y.ranks, ranks_svd))
+
+
+@pytest.mark.parametrize("method", ["svd", "orth-gram", "gram", "randomized"])
+def test_round_max_rank_matches_svd_error(rng, method):
+    x = lorank.tt.random((4, 4, 4, 4, 4), 6, rng=rng)
+    y, info = x.round(max_rank=3, method=method, rng=0, return_info=True)
+    assert max(y.ranks) <= 3
+    best = x.round(max_rank=3, method="svd")
+    err_best = np.linalg.norm(best.full() - x.full())
+    err = np.linalg.norm(y.full() - x.full())
+    assert info.error == pytest.approx(err, rel=1e-6)
+    if method == "randomized":
+        assert err <= 2.0 * err_best  # near-optimal with high probability (fixed seed)
+    else:
+        assert err == pytest.approx(err_best, rel=1e-6)
+
+
+def test_round_per_bond_max_rank(rng):
+    x = lorank.tt.random((4, 4, 4, 4), 5, rng=rng)
+    y = x.round(max_rank=[2, 3, 1])
+    assert y.ranks == (1, 2, 3, 1, 1)
+    z = x.round(max_rank=(1, 2, 3, 1, 1))
+    assert z.ranks == (1, 2, 3, 1, 1)
+
+
+def test_round_matches_reference_twin(rng, dtype):
+    s = _noisy_sum(rng, dtype)
+    rtol = 1e-2
+    y, info = s.round(rtol=rtol, method="svd", return_info=True)
+    cores, err, norm = ref.round(list(s.cores), rtol, [0] * (s.ndim - 1))
+    z = TT(cores)
+    assert y.ranks == z.ranks
+    np.testing.assert_allclose(y.full(), z.full(), atol=tol(dtype) * 100)
+    assert info.error == pytest.approx(err, rel=1e-3)
+    assert info.norm == pytest.approx(norm, rel=1e-5)
+
+
+def test_tt_svd_matches_reference_twin(rng, dtype):
+    a = (lorank.tt.random((3, 4, 5, 2), 2, rng=rng, dtype=dtype) * 10).full()
+    x = TT.from_dense(a, rtol=1e-3)
+    cores, _, _ = ref.tt_svd(a, 1e-3, [])
+    z = TT(cores)
+    assert x.ranks == z.ranks
+    np.testing.assert_allclose(x.full(), z.full(), atol=tol(dtype) * 100)
+
+
+def test_orthogonalize_matches_reference_twin(rng, dtype):
+    x = lorank.tt.random((3, 4, 2), 3, rng=rng, dtype=dtype)
+    for side in ("left", "right"):
+        ours = x.orthogonalize(side)
+        twin = TT(ref.orthogonalize(list(x.cores), side))
+        np.testing.assert_allclose(ours.full(), twin.full(), atol=tol(dtype) * 10)
+        assert ours.ranks == twin.ranks
+
+
+def test_dot_sum_at_match_reference_twin(rng, dtype):
+    from lorank import _core
+
+    x = lorank.tt.random((3, 4, 5), 3, rng=rng, dtype=dtype)
+    y = lorank.tt.random((3, 4, 5), 2, rng=rng, dtype=dtype)
+    m1, s1 = _core.dot(list(x.cores), list(y.cores))
+    m2, s2 = ref.dot(list(x.cores), list(y.cores))
+    assert m1 * np.exp(s1) == pytest.approx(m2 * np.exp(s2), rel=tol(dtype) * 10)
+    m1, s1 = _core.sum(list(x.cores))
+    m2, s2 = ref.sum(list(x.cores))
+    assert m1 * np.exp(s1) == pytest.approx(m2 * np.exp(s2), rel=tol(dtype) * 100)
+    idx = np.array([[0, 1, 2], [2, 3, 4]], dtype=np.int64)
+    np.testing.assert_allclose(_core.at(list(x.cores), idx), ref.at(list(x.cores), idx),
+                               rtol=tol(dtype) * 10)
+
+
+def test_round_zero_and_single_core(rng):
+    z = lorank.tt.zeros((2, 3, 4)) + lorank.tt.zeros((2, 3, 4))
+    for method in ("svd", "orth-gram", "gram"):
+        y, info = z.round(method=method, return_info=True)
+        assert y.norm() == 0.0
+        assert info.rel_error == 0.0
+    v = TT.from_dense(rng.standard_normal(6))
+    np.testing.assert_allclose(v.round().full(), v.full())
+
+
+def test_round_redundant_sum_to_machine_precision(rng):
+    x = lorank.tt.random([4] * 12, 5, rng=rng)
+    s = 0.5 * x + 1.5 * x + (-0.75) * x + 2.0 * x
+    y = s.round(max_rank=5)
+    assert y.ranks == (1, *[4, *[5] * 9, 4], 1)
+    assert (y - 3.25 * x).norm(accurate=True) / (3.25 * x.norm()) < 1e-13
+
+
+def test_randomized_needs_max_rank(rng):
+    x = lorank.tt.random((2, 3, 4), 3, rng=rng)
+    with pytest.raises(lorank.errors.ArgumentError, match="needs max_rank"):
+        x.round(method="randomized")
