@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import os
 
-import numpy as np
-import pytest
-
+# One BLAS thread before numpy and lorank load their OpenBLAS copies: on 2-core machines
+# oversubscribed threads make small problems 10-100x slower.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
 
 DTYPES = [np.float64, np.float32, np.complex128]
 
@@ -42,3 +44,21 @@ def low_rank_dense(rng: np.random.Generator, shape: tuple[int, ...], rank: int,
 
     x = lorank.tt.random(shape, rank, rng=rng, dtype=dtype)
     return x.full()
+
+
+def _gpu_available() -> bool:
+    try:
+        import cupy
+
+        return bool(cupy.cuda.is_available())
+    except Exception:  # noqa: BLE001  (no CuPy, no driver, no device)
+        return False
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if _gpu_available():
+        return
+    skip = pytest.mark.skip(reason="needs CuPy and a CUDA device")
+    for item in items:
+        if "gpu" in item.keywords:
+            item.add_marker(skip)

@@ -332,6 +332,12 @@ class TT:
             msg = f"TT.at: indices out of range for shape {self.shape}"
             raise ShapeError(msg)
         idx = xp.ascontiguousarray(idx, dtype=xp.int64)
+        if self.device == "cuda":
+            from lorank._kernels import cuda_at
+
+            out = cuda_at(list(self._cores), idx)
+            if out is not None:
+                return out
         return tt_kernels(self._cores[0]).at(list(self._cores), idx)
 
     def __getitem__(self, index: Any) -> Any:

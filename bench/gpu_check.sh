@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# One-shot GPU check for a lent H100/H200 (no internet there): build with CUDA against the
+# image's CuPy/NVIDIA wheels, run the GPU tests, print a CPU-vs-GPU timing table.
+# Carry a wheelhouse (scipy-openblas32 etc.) in ./wheelhouse if the image lacks them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export OPENBLAS_NUM_THREADS=1
+python3 -m venv --system-site-packages build/gpu-venv
+. build/gpu-venv/bin/activate
+if [ -d wheelhouse ]; then
+  pip install -q --no-index --find-links wheelhouse scipy-openblas32 pytest-benchmark hypothesis || true
+fi
+pip install -q --no-build-isolation --no-deps -C build-dir=build/gpu \
+  -C cmake.define.LORANK_CUDA=ON -C cmake.define.CMAKE_CUDA_ARCHITECTURES=90 .
+python -c "import lorank; lorank.show_config()"
+nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv
+python -m pytest -q -p no:cacheprovider -m gpu tests
+python - <<'PY'
+import time, numpy as np, cupy as cp, lorank
+def gpu_time(f, n=5):
+    f(); cp.cuda.Device().synchronize(); ts = []
+    for _ in range(n):
+        t = time.perf_counter(); f(); cp.cuda.Device().synchronize(); ts.append(time.perf_counter() - t)
+    return np.median(ts) * 1e3
+def cpu_time(f, n=5):
+    f(); ts = []
+    for _ in range(n):
+        t = time.process_time(); f(); ts.append(time.process_time() - t)
+    return np.median(ts) * 1e3
+x = lorank.tt.random([4] * 50, 60, rng=0); g = x.to("cuda")
+idx = np.random.default_rng(0).integers(0, 4, size=(100000, 50)); gidx = cp.asarray(idx)
+rows = [("round d=50 n=4 r=60->30", cpu_time(lambda: x.round(max_rank=30)), gpu_time(lambda: g.round(max_rank=30))),
+        ("norm d=50 r=60", cpu_time(lambda: x.norm()), gpu_time(lambda: g.norm())),
+        ("at 1e5 indices", cpu_time(lambda: x.at(idx)), gpu_time(lambda: g.at(gidx)))]
+print(f"{'workload':<26}{'cpu ms':>10}{'gpu ms':>10}{'speedup':>9}")
+for name, c, gg in rows:
+    print(f"{name:<26}{c:>10.2f}{gg:>10.2f}{c / gg:>8.1f}x")
+PY

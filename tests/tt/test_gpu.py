@@ -1,0 +1,60 @@
+# SPDX-License-Identifier: MIT
+"""TTs with CuPy cores: results on the GPU equal the CPU results (run by bench/gpu_check.sh)."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import numpy as np
+import pytest
+
+import lorank
+
+pytestmark = pytest.mark.gpu
+
+
+@pytest.fixture
+def cp():
+    import cupy
+
+    return cupy
+
+
+def test_gpu_roundtrip_and_round(cp):
+    x = lorank.tt.random([4] * 12, 8, rng=0)
+    s = x + x * 0.5
+    g = s.to("cuda")
+    assert g.device == "cuda"
+    y = g.round(rtol=1e-10)
+    assert y.ranks == x.ranks
+    np.testing.assert_allclose(y.to("cpu").full(), s.round(rtol=1e-10).full(), atol=1e-10)
+    assert g.norm() == pytest.approx(s.norm(), rel=1e-12)
+    assert g.dot(g) == pytest.approx(s.dot(s), rel=1e-12)
+
+
+def test_gpu_tt_svd(cp):
+    a = lorank.tt.random((4, 5, 6, 3), 3, rng=1).full()
+    x = lorank.TT.from_dense(cp.asarray(a), rtol=1e-10)
+    assert x.device == "cuda" and x.ranks == (1, 3, 3, 3, 1)
+    np.testing.assert_allclose(x.to("cpu").full(), a, atol=1e-10)
+
+
+def test_gpu_entries_kernel(cp):
+    x = lorank.tt.random([3] * 10, 7, rng=2)
+    idx = np.random.default_rng(0).integers(0, 3, size=(1000, 10))
+    want = x.at(idx)
+    got = x.to("cuda").at(cp.asarray(idx))
+    np.testing.assert_allclose(cp.asnumpy(got), want, rtol=1e-12)
+
+
+def test_cuda_module_built_when_cupy_present():
+    assert importlib.util.find_spec("lorank._cuda") is not None
+    from lorank import _cuda
+
+    assert _cuda.device_count() >= 1
+
+
+def test_mixing_devices_raises(cp):
+    x = lorank.tt.random((2, 3), 2, rng=0)
+    with pytest.raises(lorank.errors.DeviceMismatchError):
+        x + x.to("cuda")
