@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
+#include <algorithm>
 #include <cmath>
+#include <type_traits>
 #include <limits>
 #include <random>
 
@@ -148,6 +150,23 @@ Rounded<T> round_gram(const TrainView<T>& x, const Truncation& trunc) {
   return res;
 }
 
+// The train read backwards: cores reversed, each (r0, n, r1) transposed to (r1, n, r0).
+// Left-orthogonal cores become right-orthogonal ones.
+template <class T>
+Train<T> mirror(const Train<T>& x) {
+  Train<T> out;
+  out.reserve(x.size());
+  for (auto it = x.rbegin(); it != x.rend(); ++it) {
+    Core<T> c(it->r1, it->n, it->r0);
+    for (index_t a = 0; a < it->r0; ++a)
+      for (index_t i = 0; i < it->n; ++i)
+        for (index_t b = 0; b < it->r1; ++b)
+          c.data[(b * it->n + i) * it->r0 + a] = it->data[(a * it->n + i) * it->r1 + b];
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
 // Gaussian entries; complex types get independent real and imaginary parts.
 template <class T>
 T gaussian(std::mt19937_64& gen) {
@@ -226,18 +245,23 @@ Rounded<T> round_randomized(const TrainView<T>& x, const Truncation& trunc, std:
     cur = std::move(next);
   }
   y.push_back(std::move(cur));
-  // Final SVD rounding of the rank-l sketch; its error is then measured against x directly
+  // y is left-orthogonal: truncate it right to left (as the mirrored train, which is
+  // right-orthogonal, left to right). Its error is then measured against x directly
   // (||x||^2 - 2 Re<x,y> + ||y||^2, accurate to about sqrt(eps) ||x||).
-  Rounded<T> res = round_svd(views(y), trunc);
-  const double nx2 = [&] {
-    auto s = dot(x, x);
-    return std::abs(double(std::real(s.mantissa))) * std::exp(s.log_scale);
-  }();
+  const auto sx = dot(x, x);
+  const double nx2 = std::abs(double(std::real(sx.mantissa))) * std::exp(sx.log_scale);
+  Rounded<T> res;
+  res.norm = std::sqrt(nx2);
+  res.cores = mirror(y);
+  Truncation mirrored = trunc;
+  std::reverse(mirrored.max_rank.begin(), mirrored.max_rank.end());
+  res.error = detail::truncate_left_to_right(res.cores, mirrored, res.norm,
+                                             std::is_same_v<real_t<T>, double>);
+  res.cores = mirror(res.cores);
   const auto xy = dot(x, views(res.cores));
   const auto yy = dot(views(res.cores), views(res.cores));
   const double e2 = nx2 - 2.0 * double(std::real(xy.mantissa)) * std::exp(xy.log_scale) +
                     std::abs(double(std::real(yy.mantissa))) * std::exp(yy.log_scale);
-  res.norm = std::sqrt(nx2);
   res.error = std::max(res.error, std::sqrt(std::max(e2, 0.0)));
   return res;
 }
