@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from lorank._device import array_module, device_of, to_device
+from lorank._device import array_module, to_device
 from lorank._kernels import tt_kernels
 from lorank._validation import (
     as_cores,
@@ -21,12 +21,13 @@ from lorank._validation import (
     max_rank_list,
 )
 from lorank.errors import ShapeError
+from lorank.tt._base import TrainBase
 from lorank.tt.tensor import TT, _choose_method, _common
 
 __all__ = ["TTMatrix", "kron"]
 
 
-class TTMatrix:
+class TTMatrix(TrainBase):
     """A matrix of size ``prod m_k x prod n_k`` in the TT format.
 
     ``A[(i1..id), (j1..jd)] = G1[:, i1, j1, :] @ ... @ Gd[:, id, jd, :]``, rows and columns
@@ -42,19 +43,13 @@ class TTMatrix:
     True
     """
 
-    __slots__ = ("_cores",)
+    __slots__ = ()
     __array_priority__ = 1000
 
     def __init__(self, cores: Sequence[Any]) -> None:
         cs = as_cores(cores, 4, "TTMatrix")
         xp = array_module(*cs)
         self._cores = tuple(xp.array(c, copy=True) for c in cs)
-
-    @classmethod
-    def _trusted(cls, cores: Sequence[Any]) -> TTMatrix:
-        obj = cls.__new__(cls)
-        obj._cores = tuple(cores)
-        return obj
 
     @classmethod
     def from_cores(cls, cores: Sequence[Any]) -> TTMatrix:
@@ -105,16 +100,6 @@ class TTMatrix:
 
     # ------------------------------------------------------------------ properties
     @property
-    def cores(self) -> tuple[Any, ...]:
-        """The cores ``(r_{k-1}, m_k, n_k, r_k)``."""
-        return self._cores
-
-    @property
-    def ndim(self) -> int:
-        """Number of modes d."""
-        return len(self._cores)
-
-    @property
     def row_shape(self) -> tuple[int, ...]:
         """Row mode sizes ``(m_1, ..., m_d)``."""
         return tuple(int(c.shape[1]) for c in self._cores)
@@ -128,21 +113,6 @@ class TTMatrix:
     def shape(self) -> tuple[int, int]:
         """Matrix size ``(prod m, prod n)``."""
         return (math.prod(self.row_shape), math.prod(self.col_shape))
-
-    @property
-    def ranks(self) -> tuple[int, ...]:
-        """TT ranks, length d+1."""
-        return (1, *(int(c.shape[3]) for c in self._cores))
-
-    @property
-    def dtype(self) -> np.dtype:
-        """Scalar type."""
-        return np.dtype(self._cores[0].dtype)
-
-    @property
-    def device(self) -> str:
-        """``'cpu'`` or ``'cuda'``."""
-        return device_of(self._cores[0])
 
     def __repr__(self) -> str:
         return (

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from lorank._device import array_module, device_of, to_device
+from lorank._device import array_module, to_device
 from lorank._kernels import tt_kernels
 from lorank._results import RoundInfo
 from lorank._validation import (
@@ -22,6 +22,7 @@ from lorank._validation import (
     max_rank_list,
 )
 from lorank.errors import ArgumentError, ShapeError
+from lorank.tt._base import TrainBase
 
 __all__ = ["TT"]
 
@@ -44,7 +45,7 @@ def _is_scalar(v: Any) -> bool:
     return isinstance(v, numbers.Number) or (isinstance(v, np.generic) and v.ndim == 0)
 
 
-class TT:
+class TT(TrainBase):
     """A tensor in the tensor-train format.
 
     ``x[i1, ..., id] = G1[:, i1, :] @ G2[:, i2, :] @ ... @ Gd[:, id, :]`` with cores
@@ -78,24 +79,13 @@ class TT:
     True
     """
 
-    __slots__ = ("_cores",)
+    __slots__ = ()
     __array_priority__ = 1000  # so ndarray * TT defers to TT.__rmul__
 
     def __init__(self, cores: Sequence[Any]) -> None:
         cs = as_cores(cores, 3, "TT")
         xp = array_module(*cs)
         self._cores = TT._trusted([xp.array(c, copy=True) for c in cs])._cores
-
-    @classmethod
-    def _trusted(cls, cores: Sequence[Any]) -> TT:
-        """Wrap kernel output without re-validating (internal)."""
-        obj = cls.__new__(cls)
-        cs = tuple(cores)
-        for c in cs:
-            if isinstance(c, np.ndarray):
-                c.flags.writeable = False
-        obj._cores = cs
-        return obj
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -159,39 +149,9 @@ class TT:
 
     # ------------------------------------------------------------------ properties
     @property
-    def cores(self) -> tuple[Any, ...]:
-        """The cores ``(r_{k-1}, n_k, r_k)`` (read-only arrays)."""
-        return self._cores
-
-    @property
-    def ndim(self) -> int:
-        """Number of modes d."""
-        return len(self._cores)
-
-    @property
     def shape(self) -> tuple[int, ...]:
         """Mode sizes ``(n_1, ..., n_d)``."""
         return tuple(int(c.shape[1]) for c in self._cores)
-
-    @property
-    def ranks(self) -> tuple[int, ...]:
-        """TT ranks ``(1, r_1, ..., r_{d-1}, 1)``, length d+1."""
-        return (1, *(int(c.shape[2]) for c in self._cores))
-
-    @property
-    def dtype(self) -> np.dtype:
-        """Scalar type of the cores."""
-        return np.dtype(self._cores[0].dtype)
-
-    @property
-    def device(self) -> str:
-        """``'cpu'`` (NumPy cores) or ``'cuda'`` (CuPy cores)."""
-        return device_of(self._cores[0])
-
-    @property
-    def n_params(self) -> int:
-        """Number of stored entries, sum of r_{k-1} n_k r_k."""
-        return int(sum(c.size for c in self._cores))
 
     def __repr__(self) -> str:
         return (
