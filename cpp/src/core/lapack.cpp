@@ -2,7 +2,9 @@
 #include "lorank/core/lapack.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
+#include <type_traits>
 
 #include "lapack_decl.hpp"
 #include "lorank/core/error.hpp"
@@ -87,7 +89,84 @@ LORANK_EIG_REAL(d, double)
 LORANK_EIG_CPLX(c, cfloat, float)
 LORANK_EIG_CPLX(z, cdouble, double)
 
+#define LORANK_L3_CALL(p, T, R, herk)                                                        \
+  void f_trsm_run(f_int m, f_int n, const T* a, f_int lda, T* b, f_int ldb) {                \
+    /* B <- B * inv(A), A upper triangular, non-unit */                                      \
+    const char side = 'R', uplo = 'U', tr = 'N', dg = 'N';                                   \
+    const T one(1);                                                                          \
+    LORANK_F77(p##trsm)(&side, &uplo, &tr, &dg, &m, &n, &one, a, &lda, b, &ldb, 1, 1, 1, 1); \
+  }                                                                                          \
+  void f_trmm_left(f_int m, f_int n, const T* a, f_int lda, T* b, f_int ldb) {               \
+    /* B <- A * B, A upper triangular, non-unit */                                           \
+    const char side = 'L', uplo = 'U', tr = 'N', dg = 'N';                                   \
+    const T one(1);                                                                          \
+    LORANK_F77(p##trmm)(&side, &uplo, &tr, &dg, &m, &n, &one, a, &lda, b, &ldb, 1, 1, 1, 1); \
+  }                                                                                          \
+  f_int f_potrf(f_int n, T* a, f_int lda) {                                                  \
+    const char uplo = 'U';                                                                   \
+    f_int info = 0;                                                                          \
+    LORANK_F77(p##potrf)(&uplo, &n, a, &lda, &info, 1);                                      \
+    return info;                                                                             \
+  }                                                                                          \
+  void f_gram(f_int m, f_int n, const T* a, f_int lda, T* c, f_int ldc) {                    \
+    /* upper triangle of C = A^H A */                                                        \
+    const char uplo = 'U', tr = 'C';                                                         \
+    const R one(1), zero(0);                                                                 \
+    const char trr = std::is_same_v<T, R> ? 'T' : tr;                                        \
+    LORANK_F77(herk)(&uplo, &trr, &n, &m, &one, a, &lda, &zero, c, &ldc, 1, 1);              \
+  }
+LORANK_L3_CALL(s, float, float, ssyrk)
+LORANK_L3_CALL(d, double, double, dsyrk)
+LORANK_L3_CALL(c, cfloat, float, cherk)
+LORANK_L3_CALL(z, cdouble, double, zherk)
+
+// One CholeskyQR pass: a <- a * inv(R) with R^H R = a^H a; false if the Gram matrix is not
+// numerically positive definite. With `check`, also false unless ||a^H a - I||_F <= 1/2.
+template <class T>
+bool cholqr_pass(f_int m, f_int n, T* a, f_int lda, T* g, bool check) {
+  f_gram(m, n, a, lda, g, n);
+  if (check) {
+    double dev2 = 0.0;
+    for (f_int j = 0; j < n; ++j)
+      for (f_int i = 0; i <= j; ++i) {
+        const T e = g[i + static_cast<index_t>(j) * n] - (i == j ? T(1) : T(0));
+        dev2 += (i == j ? 1.0 : 2.0) * double(std::norm(e));
+      }
+    if (!(dev2 <= 0.25)) return false;
+  }
+  if (f_potrf(n, g, n) != 0) return false;
+  for (f_int j = 0; j < n; ++j)
+    for (f_int i = j + 1; i < n; ++i) g[i + static_cast<index_t>(j) * n] = T(0);
+  f_trsm_run(m, n, g, n, a, lda);
+  return true;
+}
+
 }  // namespace
+
+template <class T>
+bool qr_tall(index_t m_, index_t n_, T* a, index_t lda_, T* r) {
+  const f_int m = to_int(m_, "m"), n = to_int(n_, "n"), lda = to_int(lda_, "lda");
+  if (m < n || n == 0) {
+    qr(m_, n_, a, lda_, r);
+    return false;
+  }
+  std::vector<T> keep(static_cast<size_t>(m) * n), g2(static_cast<size_t>(n) * n);
+  for (f_int j = 0; j < n; ++j)
+    std::copy(a + static_cast<index_t>(j) * lda, a + static_cast<index_t>(j) * lda + m,
+              keep.begin() + static_cast<index_t>(j) * m);
+  bool ok = cholqr_pass(m, n, a, lda, r, false) && cholqr_pass(m, n, a, lda, g2.data(), true);
+  for (const T* p = a; ok && p != a + static_cast<index_t>(n - 1) * lda + m; ++p)
+    if (!std::isfinite(std::abs(*p))) ok = false;
+  if (ok) {
+    f_trmm_left(n, n, g2.data(), n, r, n);  // R = R2 * R1
+    return true;
+  }
+  for (f_int j = 0; j < n; ++j)
+    std::copy(keep.begin() + static_cast<index_t>(j) * m,
+              keep.begin() + static_cast<index_t>(j + 1) * m, a + static_cast<index_t>(j) * lda);
+  qr(m_, n_, a, lda_, r);
+  return false;
+}
 
 template <class T>
 void gemm(Op opa, Op opb, index_t m, index_t n, index_t k, T alpha, const T* a, index_t lda,
@@ -164,6 +243,7 @@ void eigh(index_t n_, T* a, index_t lda_, real_t<T>* w) {
   template void gemm<T>(Op, Op, index_t, index_t, index_t, T, const T*, index_t, const T*,    \
                         index_t, T, T*, index_t);                                              \
   template void qr<T>(index_t, index_t, T*, index_t, T*);                                      \
+  template bool qr_tall<T>(index_t, index_t, T*, index_t, T*);                                 \
   template void svd<T>(index_t, index_t, T*, index_t, T*, real_t<T>*, T*);                     \
   template void eigh<T>(index_t, T*, index_t, real_t<T>*);
 LORANK_INSTANTIATE(float)

@@ -57,6 +57,30 @@ void LORANK_F77(zgesdd)(const char*, const f_int*, const f_int*, cdouble*, const
                         double*, cdouble*, const f_int*, cdouble*, const f_int*, cdouble*,
                         const f_int*, double*, f_int*, f_int*, flen);
 
+#define LORANK_DECL_L3(p, T, R)                                                              \
+  void LORANK_F77(p##trsm)(const char*, const char*, const char*, const char*, const f_int*,  \
+                           const f_int*, const T*, const T*, const f_int*, T*, const f_int*, \
+                           flen, flen, flen, flen);                                           \
+  void LORANK_F77(p##trmm)(const char*, const char*, const char*, const char*, const f_int*,  \
+                           const f_int*, const T*, const T*, const f_int*, T*, const f_int*, \
+                           flen, flen, flen, flen);                                           \
+  void LORANK_F77(p##potrf)(const char*, const f_int*, T*, const f_int*, f_int*, flen);
+LORANK_DECL_L3(s, float, float)
+LORANK_DECL_L3(d, double, double)
+LORANK_DECL_L3(c, cfloat, float)
+LORANK_DECL_L3(z, cdouble, double)
+void LORANK_F77(ssyrk)(const char*, const char*, const f_int*, const f_int*, const float*,
+                       const float*, const f_int*, const float*, float*, const f_int*, flen, flen);
+void LORANK_F77(dsyrk)(const char*, const char*, const f_int*, const f_int*, const double*,
+                       const double*, const f_int*, const double*, double*, const f_int*, flen,
+                       flen);
+void LORANK_F77(cherk)(const char*, const char*, const f_int*, const f_int*, const float*,
+                       const cfloat*, const f_int*, const float*, cfloat*, const f_int*, flen,
+                       flen);
+void LORANK_F77(zherk)(const char*, const char*, const f_int*, const f_int*, const double*,
+                       const cdouble*, const f_int*, const double*, cdouble*, const f_int*, flen,
+                       flen);
+
 void LORANK_F77(ssyevd)(const char*, const char*, const f_int*, float*, const f_int*, float*,
                         float*, const f_int*, f_int*, const f_int*, f_int*, flen, flen);
 void LORANK_F77(dsyevd)(const char*, const char*, const f_int*, double*, const f_int*, double*,

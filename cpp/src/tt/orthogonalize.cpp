@@ -20,7 +20,7 @@ void right_orthogonalize(Train<T>& x) {
     // Row-major (r0, n*r1) is column-major A = (n*r1 x r0); A = Q R gives core = Q^T.
     const index_t m = c.n * c.r1, p = std::min(m, c.r0);
     r.assign(p * c.r0, T(0));
-    lapack::qr(m, c.r0, c.data.data(), m, r.data());
+    lapack::qr_tall(m, c.r0, c.data.data(), m, r.data());
     const index_t old_r0 = c.r0;
     c.data.resize(p * m);
     c.r0 = p;
@@ -44,7 +44,7 @@ void left_orthogonalize(Train<T>& x) {
     for (index_t i = 0; i < m; ++i)
       for (index_t j = 0; j < c.r1; ++j) a[i + j * m] = c.data[i * c.r1 + j];
     r.assign(p * c.r1, T(0));
-    lapack::qr(m, c.r1, a.data(), m, r.data());
+    lapack::qr_tall(m, c.r1, a.data(), m, r.data());
     const index_t old_r1 = c.r1;
     c.r1 = p;
     c.data.resize(m * p);

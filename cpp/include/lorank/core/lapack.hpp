@@ -25,6 +25,14 @@ void gemm(Op opa, Op opb, index_t m, index_t n, index_t k, T alpha, const T* a, 
 template <class T>
 void qr(index_t m, index_t n, T* a, index_t lda, T* r);
 
+/// Column-major thin QR of a tall matrix (m >= n) by CholeskyQR2 (Fukaya, Nakatsukasa,
+/// Yanagisawa, Yamamoto 2014): two Gram/Cholesky/triangular-solve passes, all level-3 BLAS.
+/// Same outputs as `qr`. It verifies that the second Gram matrix is within 1/2 of the
+/// identity (so Q is orthonormal to O(eps)) and otherwise falls back to Householder `qr`
+/// on the original matrix. Returns true when CholeskyQR2 was used.
+template <class T>
+bool qr_tall(index_t m, index_t n, T* a, index_t lda, T* r);
+
 /// Column-major thin SVD (gesdd, divide and conquer): a (m x n, lda) is destroyed;
 /// u is m x p (ld m), s has p values descending, vt is p x n (ld p), p = min(m, n).
 template <class T>
