@@ -245,9 +245,9 @@ class DotNorm(Workload):
             torch = _torch()
             import torchtt
 
-            tx = torchtt.TT([torch.from_numpy(c) for c in xc])
-            ty = torchtt.TT([torch.from_numpy(c) for c in yc])
-            p["torchtt"] = lambda: float(torchtt.dot(tx, ty))
+            ttx = torchtt.TT([torch.from_numpy(c) for c in xc])
+            tty = torchtt.TT([torch.from_numpy(c) for c in yc])
+            p["torchtt"] = lambda: float(torchtt.dot(ttx, tty))
         if _have("tntorch"):
             torch = _torch()
             import tntorch
@@ -288,8 +288,8 @@ class Norm(DotNorm):
             torch = _torch()
             import torchtt
 
-            tx = torchtt.TT([torch.from_numpy(c) for c in xc])
-            p["torchtt"] = lambda: float(tx.norm())
+            ttx = torchtt.TT([torch.from_numpy(c) for c in xc])
+            p["torchtt"] = lambda: float(ttx.norm())
         if _have("tntorch"):
             torch = _torch()
             import tntorch

@@ -196,3 +196,21 @@ def test_to_cpu_and_array_protocol(rng):
     x = lorank.tt.random((2, 3), 2, rng=rng)
     y = x.to("cpu")
     np.testing.assert_array_equal(np.asarray(y), x.full())
+
+
+@pytest.mark.parametrize("cond", [1e2, 1e6, 1e12])
+def test_orthogonalize_ill_conditioned_cores(rng, cond):
+    """Graded cores exercise both the CholeskyQR2 path and its Householder fallback."""
+    d, n, r = 6, 3, 5
+    cores = [rng.standard_normal((1 if k == 0 else r, n, 1 if k == d - 1 else r))
+             for k in range(d)]
+    scale = np.logspace(0, -np.log10(cond), r)
+    cores = [c * scale[: c.shape[2]][None, None, :] for c in cores]
+    x = TT(cores)
+    for side in ("left", "right"):
+        y = x.orthogonalize(side)
+        assert (y - x).norm(accurate=True) <= 1e-12 * x.norm(accurate=True)
+        inner = y.cores[:-1] if side == "left" else y.cores[1:]
+        for c in inner:
+            m = c.reshape(-1, c.shape[2]) if side == "left" else c.reshape(c.shape[0], -1).T
+            np.testing.assert_allclose(m.conj().T @ m, np.eye(m.shape[1]), atol=1e-13)

@@ -120,6 +120,21 @@ LORANK_L3_CALL(d, double, double, dsyrk)
 LORANK_L3_CALL(c, cfloat, float, cherk)
 LORANK_L3_CALL(z, cdouble, double, zherk)
 
+#define LORANK_QP3_REAL(p, T)                                                                \
+  void f_geqp3(f_int m, f_int n, T* a, f_int lda, f_int* jp, T* tau, T* w, f_int lw, T*,     \
+               f_int* info) {                                                                 \
+    LORANK_F77(p##geqp3)(&m, &n, a, &lda, jp, tau, w, &lw, info);                             \
+  }
+#define LORANK_QP3_CPLX(p, T, R)                                                             \
+  void f_geqp3(f_int m, f_int n, T* a, f_int lda, f_int* jp, T* tau, T* w, f_int lw, R* rw,  \
+               f_int* info) {                                                                 \
+    LORANK_F77(p##geqp3)(&m, &n, a, &lda, jp, tau, w, &lw, rw, info);                         \
+  }
+LORANK_QP3_REAL(s, float)
+LORANK_QP3_REAL(d, double)
+LORANK_QP3_CPLX(c, cfloat, float)
+LORANK_QP3_CPLX(z, cdouble, double)
+
 // One CholeskyQR pass: a <- a * inv(R) with R^H R = a^H a; false if the Gram matrix is not
 // numerically positive definite. With `check`, also false unless ||a^H a - I||_F <= 1/2.
 template <class T>
@@ -144,12 +159,9 @@ bool cholqr_pass(f_int m, f_int n, T* a, f_int lda, T* g, bool check) {
 }  // namespace
 
 template <class T>
-bool qr_tall(index_t m_, index_t n_, T* a, index_t lda_, T* r) {
+bool cholesky_qr2(index_t m_, index_t n_, T* a, index_t lda_, T* r) {
   const f_int m = to_int(m_, "m"), n = to_int(n_, "n"), lda = to_int(lda_, "lda");
-  if (m < n || n == 0) {
-    qr(m_, n_, a, lda_, r);
-    return false;
-  }
+  if (m < n || n == 0) return false;
   std::vector<T> keep(static_cast<size_t>(m) * n), g2(static_cast<size_t>(n) * n);
   for (f_int j = 0; j < n; ++j)
     std::copy(a + static_cast<index_t>(j) * lda, a + static_cast<index_t>(j) * lda + m,
@@ -164,8 +176,47 @@ bool qr_tall(index_t m_, index_t n_, T* a, index_t lda_, T* r) {
   for (f_int j = 0; j < n; ++j)
     std::copy(keep.begin() + static_cast<index_t>(j) * m,
               keep.begin() + static_cast<index_t>(j + 1) * m, a + static_cast<index_t>(j) * lda);
-  qr(m_, n_, a, lda_, r);
   return false;
+}
+
+template <class T>
+index_t qr_pivoted(index_t m_, index_t n_, T* a, index_t lda_, double drop_tol,
+                   std::vector<index_t>& perm, std::vector<T>& r, double& dropped2) {
+  const f_int m = to_int(m_, "m"), n = to_int(n_, "n"), lda = to_int(lda_, "lda");
+  const f_int p = std::min(m, n);
+  std::vector<f_int> jp(n, 0);
+  std::vector<T> tau(std::max<f_int>(p, 1));
+  std::vector<real_t<T>> rwork(2 * static_cast<size_t>(n));
+  f_int info = 0, lw = -1;
+  T wq{};
+  f_geqp3(m, n, a, lda, jp.data(), tau.data(), &wq, lw, rwork.data(), &info);
+  lw = std::max(work_size(wq), 3 * n + 1);
+  std::vector<T> work(lw);
+  f_geqp3(m, n, a, lda, jp.data(), tau.data(), work.data(), lw, rwork.data(), &info);
+  check_info(info, "geqp3");
+  // Squared norms of the trailing rows of R: rows i..p-1, columns >= their diagonal.
+  std::vector<double> tail(p + 1, 0.0);
+  for (f_int i = p - 1; i >= 0; --i) {
+    double row2 = 0.0;
+    for (f_int j = i; j < n; ++j) row2 += std::norm(a[i + static_cast<index_t>(j) * lda]);
+    tail[i] = tail[i + 1] + row2;
+  }
+  f_int rho = p;
+  while (rho > 1 && tail[rho - 1] <= drop_tol * drop_tol) --rho;
+  dropped2 = tail[rho];
+  r.assign(static_cast<size_t>(rho) * n, T(0));
+  for (f_int j = 0; j < n; ++j)
+    for (f_int i = 0; i < rho && i <= j; ++i)
+      r[i + static_cast<index_t>(j) * rho] = a[i + static_cast<index_t>(j) * lda];
+  perm.resize(n);
+  for (f_int j = 0; j < n; ++j) perm[j] = jp[j] - 1;
+  lw = -1;
+  f_orgqr(m, rho, rho, a, lda, tau.data(), &wq, lw, &info);
+  lw = std::max(work_size(wq), rho);
+  if (static_cast<f_int>(work.size()) < lw) work.resize(lw);
+  f_orgqr(m, rho, rho, a, lda, tau.data(), work.data(), lw, &info);
+  check_info(info, "orgqr");
+  return rho;
 }
 
 template <class T>
@@ -243,7 +294,9 @@ void eigh(index_t n_, T* a, index_t lda_, real_t<T>* w) {
   template void gemm<T>(Op, Op, index_t, index_t, index_t, T, const T*, index_t, const T*,    \
                         index_t, T, T*, index_t);                                              \
   template void qr<T>(index_t, index_t, T*, index_t, T*);                                      \
-  template bool qr_tall<T>(index_t, index_t, T*, index_t, T*);                                 \
+  template bool cholesky_qr2<T>(index_t, index_t, T*, index_t, T*);                                 \
+  template index_t qr_pivoted<T>(index_t, index_t, T*, index_t, double, std::vector<index_t>&, \
+                                 std::vector<T>&, double&);                                     \
   template void svd<T>(index_t, index_t, T*, index_t, T*, real_t<T>*, T*);                     \
   template void eigh<T>(index_t, T*, index_t, real_t<T>*);
 LORANK_INSTANTIATE(float)

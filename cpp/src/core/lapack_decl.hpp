@@ -81,6 +81,15 @@ void LORANK_F77(zherk)(const char*, const char*, const f_int*, const f_int*, con
                        const cdouble*, const f_int*, const double*, cdouble*, const f_int*, flen,
                        flen);
 
+void LORANK_F77(sgeqp3)(const f_int*, const f_int*, float*, const f_int*, f_int*, float*, float*,
+                        const f_int*, f_int*);
+void LORANK_F77(dgeqp3)(const f_int*, const f_int*, double*, const f_int*, f_int*, double*,
+                        double*, const f_int*, f_int*);
+void LORANK_F77(cgeqp3)(const f_int*, const f_int*, cfloat*, const f_int*, f_int*, cfloat*,
+                        cfloat*, const f_int*, float*, f_int*);
+void LORANK_F77(zgeqp3)(const f_int*, const f_int*, cdouble*, const f_int*, f_int*, cdouble*,
+                        cdouble*, const f_int*, double*, f_int*);
+
 void LORANK_F77(ssyevd)(const char*, const char*, const f_int*, float*, const f_int*, float*,
                         float*, const f_int*, f_int*, const f_int*, f_int*, flen, flen);
 void LORANK_F77(dsyevd)(const char*, const char*, const f_int*, double*, const f_int*, double*,

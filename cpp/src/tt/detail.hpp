@@ -54,9 +54,11 @@ double frobenius(const T* a, index_t size) {
   return scale * std::sqrt(ssq);
 }
 
-/// In place: make cores k = last..1 right-orthogonal, pushing the factors leftward.
+/// In place: make cores k = last..1 right-orthogonal, pushing the factors leftward. With
+/// `reveal_rank`, rank-deficient cores go through pivoted QR and lose the rows of R at
+/// rounding-noise level; returns the squared Frobenius norm so dropped.
 template <class T>
-void right_orthogonalize(Train<T>& x);
+double right_orthogonalize(Train<T>& x, bool reveal_rank = false);
 
 /// In place: make cores 0..d-2 left-orthogonal, pushing the factors rightward.
 template <class T>

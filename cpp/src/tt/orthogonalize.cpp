@@ -12,40 +12,89 @@ namespace detail {
 
 using lapack::Op;
 
+// Thin QR of a column-major (m x n) block into Q (in place) and R (rank x n): CholeskyQR2
+// where it certifies (well-conditioned blocks), else Householder QR, or with `reveal_rank`
+// pivoted QR that drops rows of R at rounding-noise level (a backward error like the QR's
+// own), so redundant sums shrink early. After two CholeskyQR2 failures in a row (rank-
+// deficient cores, as in sums of trains) a sweep stops trying it.
+class Orthonormalizer {
+ public:
+  explicit Orthonormalizer(bool reveal_rank) : reveal_rank_(reveal_rank) {}
+
+  /// Returns the rank; r is column-major (rank x n); adds the dropped norm^2 to dropped2.
+  template <class T>
+  index_t operator()(index_t m, index_t n, T* a, std::vector<T>& r, double& dropped2) {
+    if (failures_ < 2 && m >= n) {
+      r.assign(n * n, T(0));
+      if (lapack::cholesky_qr2(m, n, a, m, r.data())) {
+        failures_ = 0;
+        return n;
+      }
+      ++failures_;
+    }
+    if (reveal_rank_) {
+      const double tol = 10.0 * std::sqrt(double(m) * double(n)) *
+                         std::numeric_limits<real_t<T>>::epsilon() * frobenius(a, m * n);
+      double d2 = 0.0;
+      const index_t rank = lapack::qr_pivoted(m, n, a, m, tol, perm_, r, d2);
+      dropped2 += d2;
+      // Undo the pivoting: column j of R belongs to original column perm_[j].
+      std::vector<T> unpivoted(rank * n);
+      for (index_t j = 0; j < n; ++j)
+        std::copy(r.begin() + j * rank, r.begin() + (j + 1) * rank,
+                  unpivoted.begin() + perm_[j] * rank);
+      r.swap(unpivoted);
+      return rank;
+    }
+    const index_t p = std::min(m, n);
+    r.assign(p * n, T(0));
+    lapack::qr(m, n, a, m, r.data());
+    return p;
+  }
+
+ private:
+  bool reveal_rank_;
+  int failures_ = 0;
+  std::vector<index_t> perm_;
+};
+
 template <class T>
-void right_orthogonalize(Train<T>& x) {
+double right_orthogonalize(Train<T>& x, bool reveal_rank) {
   std::vector<T> r;
+  Orthonormalizer qr(reveal_rank);
+  double dropped2 = 0.0;
   for (size_t k = x.size() - 1; k >= 1; --k) {
     Core<T>& c = x[k];
     // Row-major (r0, n*r1) is column-major A = (n*r1 x r0); A = Q R gives core = Q^T.
-    const index_t m = c.n * c.r1, p = std::min(m, c.r0);
-    r.assign(p * c.r0, T(0));
-    lapack::qr_tall(m, c.r0, c.data.data(), m, r.data());
-    const index_t old_r0 = c.r0;
-    c.data.resize(p * m);
-    c.r0 = p;
-    // Previous core (r0p*n, old_r0) times R^T; R (p x old_r0, col-major) is row-major R^T.
+    const index_t m = c.n * c.r1, old_r0 = c.r0;
+    const index_t rank = qr(m, old_r0, c.data.data(), r, dropped2);
+    c.data.resize(rank * m);
+    c.r0 = rank;
+    // Previous core (r0p*n, old_r0) times R^T; R (rank x old_r0, column-major) is row-major
+    // R^T (old_r0 x rank).
     Core<T>& prev = x[k - 1];
-    Core<T> next(prev.r0, prev.n, p);
-    lapack::gemm(Op::N, Op::N, prev.r0 * prev.n, p, old_r0, T(1), prev.data.data(), old_r0,
-                 r.data(), p, T(0), next.data.data(), p);
+    Core<T> next(prev.r0, prev.n, rank);
+    lapack::gemm(Op::N, Op::N, prev.r0 * prev.n, rank, old_r0, T(1), prev.data.data(), old_r0,
+                 r.data(), rank, T(0), next.data.data(), rank);
     prev = std::move(next);
   }
+  return dropped2;
 }
 
 template <class T>
 void left_orthogonalize(Train<T>& x) {
   std::vector<T> a, r;
+  Orthonormalizer qr(false);
+  double unused = 0.0;
   for (size_t k = 0; k + 1 < x.size(); ++k) {
     Core<T>& c = x[k];
-    const index_t m = c.r0 * c.n, p = std::min(m, c.r1);
+    const index_t m = c.r0 * c.n;
     // Column-major copy of the left unfolding L (m x r1), then L = Q R.
     a.resize(m * c.r1);
     for (index_t i = 0; i < m; ++i)
       for (index_t j = 0; j < c.r1; ++j) a[i + j * m] = c.data[i * c.r1 + j];
-    r.assign(p * c.r1, T(0));
-    lapack::qr_tall(m, c.r1, a.data(), m, r.data());
     const index_t old_r1 = c.r1;
+    const index_t p = qr(m, old_r1, a.data(), r, unused);
     c.r1 = p;
     c.data.resize(m * p);
     for (index_t i = 0; i < m; ++i)
@@ -169,7 +218,7 @@ Train<T> orthogonalize(const TrainView<T>& x, Side side) {
 
 #define LORANK_INSTANTIATE(T)                                                   \
   template Train<T> orthogonalize<T>(const TrainView<T>&, Side);               \
-  template void detail::right_orthogonalize<T>(Train<T>&);                      \
+  template double detail::right_orthogonalize<T>(Train<T>&, bool);                      \
   template void detail::left_orthogonalize<T>(Train<T>&);                       \
   template double detail::truncate_left_to_right<T>(Train<T>&, const Truncation&, double, bool);
 LORANK_INSTANTIATE(float)

@@ -25,10 +25,12 @@ template <class T>
 Rounded<T> round_svd(const TrainView<T>& x, const Truncation& trunc, bool allow_gram = false) {
   Rounded<T> res;
   res.cores = copy_train(x);
-  detail::right_orthogonalize(res.cores);
+  // The fast variant also reveals numerical rank while orthogonalizing.
+  const double dropped2 = detail::right_orthogonalize(res.cores, allow_gram);
   const auto& c0 = res.cores.front();
   res.norm = detail::frobenius(c0.data.data(), index_t(c0.data.size()));
-  res.error = detail::truncate_left_to_right(res.cores, trunc, res.norm, allow_gram);
+  const double err = detail::truncate_left_to_right(res.cores, trunc, res.norm, allow_gram);
+  res.error = std::sqrt(err * err + dropped2);
   return res;
 }
 

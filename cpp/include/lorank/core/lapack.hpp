@@ -27,11 +27,19 @@ void qr(index_t m, index_t n, T* a, index_t lda, T* r);
 
 /// Column-major thin QR of a tall matrix (m >= n) by CholeskyQR2 (Fukaya, Nakatsukasa,
 /// Yanagisawa, Yamamoto 2014): two Gram/Cholesky/triangular-solve passes, all level-3 BLAS.
-/// Same outputs as `qr`. It verifies that the second Gram matrix is within 1/2 of the
-/// identity (so Q is orthonormal to O(eps)) and otherwise falls back to Householder `qr`
-/// on the original matrix. Returns true when CholeskyQR2 was used.
+/// Same outputs as `qr` (r is n x n). It certifies that the second Gram matrix lies within
+/// 1/2 of the identity, so Q is orthonormal to O(eps); otherwise it restores `a` and
+/// returns false (the caller then uses a Householder QR).
 template <class T>
-bool qr_tall(index_t m, index_t n, T* a, index_t lda, T* r);
+bool cholesky_qr2(index_t m, index_t n, T* a, index_t lda, T* r);
+
+/// Column-major rank-revealing QR with column pivoting (geqp3): A P = Q R. The trailing
+/// rows of R whose Frobenius norm is <= `drop_tol` are dropped, leaving rank rho >= 1.
+/// On exit `a` holds Q1 (m x rho), `r` the rows [R11 R12] (rho x n, column-major, ld rho),
+/// `perm[j]` the original index of column j, and `dropped2` the squared norm dropped.
+template <class T>
+index_t qr_pivoted(index_t m, index_t n, T* a, index_t lda, double drop_tol,
+                   std::vector<index_t>& perm, std::vector<T>& r, double& dropped2);
 
 /// Column-major thin SVD (gesdd, divide and conquer): a (m x n, lda) is destroyed;
 /// u is m x p (ld m), s has p values descending, vt is p x n (ld p), p = min(m, n).
