@@ -179,6 +179,38 @@ bool cholesky_qr2(index_t m_, index_t n_, T* a, index_t lda_, T* r) {
   return false;
 }
 
+namespace {
+// geqrf in place; copies R (p x n, ld p) out and returns the reflector scalars tau.
+template <class T>
+std::vector<T> geqrf_with_r(f_int m, f_int n, T* a, f_int lda, T* r) {
+  const f_int p = std::min(m, n);
+  std::vector<T> tau(std::max<f_int>(p, 1));
+  f_int info = 0, lw = -1;
+  T wq{};
+  f_geqrf(m, n, a, lda, tau.data(), &wq, lw, &info);
+  lw = std::max(work_size(wq), n);
+  std::vector<T> work(lw);
+  f_geqrf(m, n, a, lda, tau.data(), work.data(), lw, &info);
+  check_info(info, "geqrf");
+  for (f_int j = 0; j < n; ++j)
+    for (f_int i = 0; i < p; ++i)
+      r[i + static_cast<index_t>(j) * p] = i <= j ? a[i + static_cast<index_t>(j) * lda] : T(0);
+  return tau;
+}
+
+// Explicit Q (m x k) from the first k reflectors, in place.
+template <class T>
+void form_q(f_int m, f_int k, T* a, f_int lda, const T* tau) {
+  f_int info = 0, lw = -1;
+  T wq{};
+  f_orgqr(m, k, k, a, lda, tau, &wq, lw, &info);
+  lw = std::max(work_size(wq), k);
+  std::vector<T> work(lw);
+  f_orgqr(m, k, k, a, lda, tau, work.data(), lw, &info);
+  check_info(info, "orgqr");
+}
+}  // namespace
+
 template <class T>
 index_t qr_pivoted(index_t m_, index_t n_, T* a, index_t lda_, double drop_tol,
                    std::vector<index_t>& perm, std::vector<T>& r, double& dropped2) {
@@ -210,12 +242,7 @@ index_t qr_pivoted(index_t m_, index_t n_, T* a, index_t lda_, double drop_tol,
       r[i + static_cast<index_t>(j) * rho] = a[i + static_cast<index_t>(j) * lda];
   perm.resize(n);
   for (f_int j = 0; j < n; ++j) perm[j] = jp[j] - 1;
-  lw = -1;
-  f_orgqr(m, rho, rho, a, lda, tau.data(), &wq, lw, &info);
-  lw = std::max(work_size(wq), rho);
-  if (static_cast<f_int>(work.size()) < lw) work.resize(lw);
-  f_orgqr(m, rho, rho, a, lda, tau.data(), work.data(), lw, &info);
-  check_info(info, "orgqr");
+  form_q(m, rho, a, lda, tau.data());
   return rho;
 }
 
@@ -230,26 +257,17 @@ void gemm(Op opa, Op opb, index_t m, index_t n, index_t k, T alpha, const T* a, 
          to_int(std::max<index_t>(ldc, 1), "ldc"));
 }
 
+
+template <class T>
+void qr_r(index_t m, index_t n, T* a, index_t lda, T* r) {
+  geqrf_with_r(to_int(m, "m"), to_int(n, "n"), a, to_int(lda, "lda"), r);
+}
+
 template <class T>
 void qr(index_t m_, index_t n_, T* a, index_t lda_, T* r) {
   const f_int m = to_int(m_, "m"), n = to_int(n_, "n"), lda = to_int(lda_, "lda");
-  const f_int p = std::min(m, n);
-  std::vector<T> tau(std::max<f_int>(p, 1));
-  f_int info = 0, lw = -1;
-  T wq{};
-  f_geqrf(m, n, a, lda, tau.data(), &wq, lw, &info);
-  lw = std::max(work_size(wq), n);
-  std::vector<T> work(lw);
-  f_geqrf(m, n, a, lda, tau.data(), work.data(), lw, &info);
-  check_info(info, "geqrf");
-  for (f_int j = 0; j < n; ++j)
-    for (f_int i = 0; i < p; ++i) r[i + static_cast<index_t>(j) * p] = i <= j ? a[i + static_cast<index_t>(j) * lda] : T(0);
-  lw = -1;
-  f_orgqr(m, p, p, a, lda, tau.data(), &wq, lw, &info);
-  lw = std::max(work_size(wq), p);
-  if (static_cast<f_int>(work.size()) < lw) work.resize(lw);
-  f_orgqr(m, p, p, a, lda, tau.data(), work.data(), lw, &info);
-  check_info(info, "orgqr");
+  const std::vector<T> tau = geqrf_with_r(m, n, a, lda, r);
+  form_q(m, std::min(m, n), a, lda, tau.data());
 }
 
 template <class T>
@@ -294,6 +312,7 @@ void eigh(index_t n_, T* a, index_t lda_, real_t<T>* w) {
   template void gemm<T>(Op, Op, index_t, index_t, index_t, T, const T*, index_t, const T*,    \
                         index_t, T, T*, index_t);                                              \
   template void qr<T>(index_t, index_t, T*, index_t, T*);                                      \
+  template void qr_r<T>(index_t, index_t, T*, index_t, T*);                                    \
   template bool cholesky_qr2<T>(index_t, index_t, T*, index_t, T*);                                 \
   template index_t qr_pivoted<T>(index_t, index_t, T*, index_t, double, std::vector<index_t>&, \
                                  std::vector<T>&, double&);                                     \

@@ -27,13 +27,24 @@ Rounded<T> tt_svd(const T* a, const std::vector<index_t>& shape, const Truncatio
   std::vector<T> buf(a, a + total), u, vt;
   std::vector<real_t<T>> s;
   index_t r = 1, rest = total;
+  std::vector<T> tmp, rf, ur, w;
   for (size_t k = 0; k + 1 < d; ++k) {
     rest /= shape[k];
     const index_t cols = r * shape[k], p = std::min(rest, cols);
-    u.resize(rest * p);
     vt.resize(p * cols);
     s.resize(p);
-    lapack::svd(rest, cols, buf.data(), rest, u.data(), s.data(), vt.data());
+    if (rest >= cols) {
+      // Tall M = buf (rest x cols): the SVD of its R factor gives S and V, and the remainder
+      // U S = M V needs no U, so Q is never formed (one QR and one GEMM pass over M).
+      tmp.assign(buf.begin(), buf.begin() + rest * cols);
+      rf.assign(cols * cols, T(0));
+      lapack::qr_r(rest, cols, tmp.data(), rest, rf.data());
+      ur.resize(cols * cols);
+      lapack::svd(cols, cols, rf.data(), cols, ur.data(), s.data(), vt.data());
+    } else {
+      u.resize(rest * p);
+      lapack::svd(rest, cols, buf.data(), rest, u.data(), s.data(), vt.data());
+    }
     const index_t rank =
         detail::truncation_rank(s.data(), p, delta2, detail::bond_cap(trunc, k), err2);
     // Core: first `rank` columns of vt read row-major (cols x p), i.e. of conj(V).
@@ -42,9 +53,20 @@ Rounded<T> tt_svd(const T* a, const std::vector<index_t>& shape, const Truncatio
       std::copy(vt.begin() + i * p, vt.begin() + i * p + rank, core.data.begin() + i * rank);
     res.cores.push_back(std::move(core));
     // Remainder S U^T (rank x rest) row-major = U[:, :rank] S column-major.
-    buf.resize(rest * rank);
-    for (index_t j = 0; j < rank; ++j)
-      for (index_t i = 0; i < rest; ++i) buf[i + j * rest] = u[i + j * rest] * s[j];
+    if (rest >= cols) {
+      // = M V[:, :rank]; w (cols x rank, column-major) read row-major is W^T.
+      w.resize(cols * rank);
+      for (index_t j = 0; j < rank; ++j)
+        for (index_t i = 0; i < cols; ++i) w[i + j * cols] = lorank::conj(vt[j + i * p]);
+      tmp.resize(rest * rank);
+      lapack::gemm(lapack::Op::N, lapack::Op::N, rank, rest, cols, T(1), w.data(), cols,
+                   buf.data(), rest, T(0), tmp.data(), rest);
+      buf.swap(tmp);
+    } else {
+      buf.resize(rest * rank);
+      for (index_t j = 0; j < rank; ++j)
+        for (index_t i = 0; i < rest; ++i) buf[i + j * rest] = u[i + j * rest] * s[j];
+    }
     r = rank;
   }
   Core<T> last(r, shape[d - 1], 1);

@@ -25,6 +25,11 @@ void gemm(Op opa, Op opb, index_t m, index_t n, index_t k, T alpha, const T* a, 
 template <class T>
 void qr(index_t m, index_t n, T* a, index_t lda, T* r);
 
+/// Column-major QR keeping only R: on exit `r` (p x n, column-major, ld p, p = min(m, n))
+/// holds the upper-triangular factor; `a` is overwritten by the Householder reflectors.
+template <class T>
+void qr_r(index_t m, index_t n, T* a, index_t lda, T* r);
+
 /// Column-major thin QR of a tall matrix (m >= n) by CholeskyQR2 (Fukaya, Nakatsukasa,
 /// Yanagisawa, Yamamoto 2014): two Gram/Cholesky/triangular-solve passes, all level-3 BLAS.
 /// Same outputs as `qr` (r is n x n). It certifies that the second Gram matrix lies within
