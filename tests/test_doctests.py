@@ -8,7 +8,7 @@ import importlib
 
 import pytest
 
-MODULES = ["lorank.tt.tensor", "lorank.tt.construct", "lorank.tt.matrix"]
+MODULES = ["lorank.tt.tensor", "lorank.tt.construct", "lorank.tt.matrix", "lorank.tt.sums"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -77,6 +77,29 @@ void bind_tt(py::module_& m) {
       py::arg("seed") = 0, py::arg("oversample") = 10);
 
   m.def(
+      "round_sum",
+      [](std::vector<py::sequence> terms, double rtol, std::vector<index_t> max_rank,
+         std::string method, std::uint64_t seed, index_t oversample) {
+        const auto meth = parse_method(method);
+        LORANK_CHECK(!terms.empty(), ShapeError, "round_sum: needs at least one term, got 0");
+        return dispatch(first_dtype(terms[0], "round_sum"), "round_sum", [&](auto tag) {
+          using T = decltype(tag);
+          std::vector<bindings::TrainIn<T>> ins;
+          std::vector<tt::TrainView<T>> views;
+          for (const auto& t : terms) ins.push_back(train_in<T>(t, "round_sum"));
+          for (const auto& in : ins) views.push_back(in.view);
+          tt::Rounded<T> r;
+          {
+            py::gil_scoped_release nogil;
+            r = tt::round_sum(views, {rtol, max_rank}, meth, seed, oversample);
+          }
+          return rounded_out(std::move(r));
+        });
+      },
+      py::arg("terms"), py::arg("rtol"), py::arg("max_rank"), py::arg("method"),
+      py::arg("seed") = 0, py::arg("oversample") = 10);
+
+  m.def(
       "orthogonalize",
       [](py::sequence cores, std::string side) {
         LORANK_CHECK(side == "left" || side == "right", Error,

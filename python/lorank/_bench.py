@@ -56,6 +56,18 @@ def _have(mod: str) -> bool:
     return importlib.util.find_spec(mod) is not None
 
 
+def _ttpy() -> Any | None:
+    """ttpy (imported as ``tt``) when installed and working, else None."""
+    if not _have("tt"):
+        return None
+    try:
+        import tt
+
+        return tt if hasattr(tt, "tensor") and hasattr(tt.tensor, "from_list") else None
+    except Exception:  # noqa: BLE001  (ttpy builds are fragile; skip it if broken)
+        return None
+
+
 def _torch() -> Any:
     import torch
 
@@ -119,13 +131,9 @@ class TTSVD(Workload):
             import teneva
 
             p["teneva"] = lambda: _as_tt(teneva.svd(self.a, self.rtol))
-        if _have("ttpy") or _have("tt"):
-            try:
-                import tt as ttpy
-
-                p["ttpy"] = lambda: _as_tt(ttpy.tensor.to_list(ttpy.tensor(self.a, self.rtol)))
-            except Exception:  # noqa: BLE001  (ttpy builds are fragile; skip it if broken)
-                pass
+        ttpy = _ttpy()
+        if ttpy is not None:
+            p["ttpy"] = lambda: _as_tt(ttpy.tensor.to_list(ttpy.tensor(self.a, self.rtol)))
         if _have("torchtt"):
             torch = _torch()
             import torchtt
@@ -164,6 +172,10 @@ class RoundWorkload(Workload):
             import teneva
 
             p["teneva"] = lambda: _as_tt(teneva.truncate(cores, self.rtol, self.max_rank))
+        ttpy = _ttpy()
+        if ttpy is not None:
+            ptx = ttpy.tensor.from_list(cores)
+            p["ttpy"] = lambda: _as_tt(ttpy.tensor.to_list(ptx.round(self.rtol, self.max_rank)))
         if _have("torchtt"):
             torch = _torch()
             import torchtt
@@ -241,6 +253,10 @@ class DotNorm(Workload):
             import teneva
 
             p["teneva"] = lambda: float(teneva.mul_scalar(xc, yc))
+        ttpy = _ttpy()
+        if ttpy is not None:
+            px, py = ttpy.tensor.from_list(xc), ttpy.tensor.from_list(yc)
+            p["ttpy"] = lambda: float(ttpy.dot(px, py))
         if _have("torchtt"):
             torch = _torch()
             import torchtt
@@ -284,6 +300,10 @@ class Norm(DotNorm):
             import teneva
 
             p["teneva"] = lambda: float(teneva.norm(xc))
+        ttpy = _ttpy()
+        if ttpy is not None:
+            px = ttpy.tensor.from_list(xc)
+            p["ttpy"] = lambda: float(px.norm())
         if _have("torchtt"):
             torch = _torch()
             import torchtt
@@ -324,6 +344,11 @@ class MatVec(Workload):
 
     def peers(self) -> dict[str, Callable[[], Any]]:
         p: dict[str, Callable[[], Any]] = {}
+        ttpy = _ttpy()
+        if ttpy is not None:
+            pa = ttpy.matrix.from_list([np.array(c) for c in self.a.cores])
+            px = ttpy.tensor.from_list([np.array(c) for c in self.x.cores])
+            p["ttpy"] = lambda: _as_tt(ttpy.tensor.to_list(ttpy.matvec(pa, px).round(1e-14, self.max_rank)))
         if _have("torchtt"):
             torch = _torch()
             import torchtt

@@ -71,4 +71,16 @@ template <class T>
 double truncate_left_to_right(Train<T>& x, const Truncation& trunc, double norm,
                               bool allow_gram);
 
+/// The exact sum of trains with equal mode sizes (block-diagonal cores, ranks add).
+template <class T>
+Train<T> add_trains(const std::vector<TrainView<T>>& terms);
+
+/// Randomize-then-orthogonalize rounding of a sum of trains (one term: a plain train),
+/// sketching each term separately so the block structure of the sum is never formed
+/// (Al Daas et al. 2023, Alg. 3.2 and Sec. 4 on sums), then an exact truncation of the
+/// left-orthogonal sketch. Needs max_rank on every bond.
+template <class T>
+Rounded<T> round_randomized(const std::vector<TrainView<T>>& terms, const Truncation& trunc,
+                            std::uint64_t seed, index_t oversample);
+
 }  // namespace lorank::tt::detail

@@ -3,7 +3,6 @@
 #include <cmath>
 #include <type_traits>
 #include <limits>
-#include <random>
 
 #include "detail.hpp"
 #include "lorank/core/lapack.hpp"
@@ -152,122 +151,6 @@ Rounded<T> round_gram(const TrainView<T>& x, const Truncation& trunc) {
   return res;
 }
 
-// The train read backwards: cores reversed, each (r0, n, r1) transposed to (r1, n, r0).
-// Left-orthogonal cores become right-orthogonal ones.
-template <class T>
-Train<T> mirror(const Train<T>& x) {
-  Train<T> out;
-  out.reserve(x.size());
-  for (auto it = x.rbegin(); it != x.rend(); ++it) {
-    Core<T> c(it->r1, it->n, it->r0);
-    for (index_t a = 0; a < it->r0; ++a)
-      for (index_t i = 0; i < it->n; ++i)
-        for (index_t b = 0; b < it->r1; ++b)
-          c.data[(b * it->n + i) * it->r0 + a] = it->data[(a * it->n + i) * it->r1 + b];
-    out.push_back(std::move(c));
-  }
-  return out;
-}
-
-// Gaussian entries; complex types get independent real and imaginary parts.
-template <class T>
-T gaussian(std::mt19937_64& gen) {
-  std::normal_distribution<double> nd(0.0, 1.0);
-  if constexpr (is_complex_v<T>) {
-    return T(real_t<T>(nd(gen)), real_t<T>(nd(gen)));
-  } else {
-    return T(nd(gen));
-  }
-}
-
-// Randomize-then-orthogonalize (Al Daas et al. 2023, Alg. 3.2) to ranks l, then an SVD
-// rounding of the (small-rank) result to apply the requested truncation exactly.
-template <class T>
-Rounded<T> round_randomized(const TrainView<T>& x, const Truncation& trunc, std::uint64_t seed,
-                            index_t oversample) {
-  const size_t d = x.size();
-  if (d < 2) return round_svd(x, trunc);
-  std::mt19937_64 gen(seed);
-  // Sketch ranks l_k = min(cap_k + oversample, r_k); random cores R_k (l_{k-1}, n, l_k).
-  std::vector<index_t> l(d + 1, 1);
-  for (size_t k = 0; k + 1 < d; ++k) {
-    const index_t cap = detail::bond_cap(trunc, k);
-    LORANK_CHECK(cap > 0, RankError, "round: method='randomized' needs max_rank, bond ", k,
-                 " has none");
-    l[k + 1] = std::min(cap + oversample, x[k].r1);
-  }
-  Train<T> rnd;
-  for (size_t k = 0; k < d; ++k) {
-    Core<T> rc(l[k], x[k].n, l[k + 1]);
-    const real_t<T> sc = real_t<T>(1.0 / std::sqrt(double(l[k + 1])));
-    for (auto& v : rc.data) v = gaussian<T>(gen) * sc;
-    rnd.push_back(std::move(rc));
-  }
-  // Right partial contractions w[k] (r1_k x l_{k+1}), row-major: W_{k} = X_{k+1} W_{k+1} R^H.
-  std::vector<std::vector<T>> w(d);
-  w[d - 1] = {T(1)};
-  std::vector<T> tmp;
-  for (size_t k = d - 1; k >= 1; --k) {
-    const CoreView<T>& xk = x[k];
-    const Core<T>& rk = rnd[k];
-    tmp.resize(xk.r0 * xk.n * rk.r1);
-    lapack::gemm(Op::N, Op::N, xk.r0 * xk.n, rk.r1, xk.r1, T(1), xk.data, xk.r1, w[k].data(),
-                 rk.r1, T(0), tmp.data(), rk.r1);
-    w[k - 1].assign(xk.r0 * rk.r0, T(0));
-    lapack::gemm(Op::N, Op::C, xk.r0, rk.r0, xk.n * rk.r1, T(1), tmp.data(), xk.n * rk.r1,
-                 rk.data.data(), rk.n * rk.r1, T(0), w[k - 1].data(), rk.r0);
-  }
-  Train<T> y;
-  Core<T> cur = detail::copy_core(x[0]);
-  std::vector<T> z, r;
-  for (size_t k = 0; k + 1 < d; ++k) {
-    const index_t rows = cur.r0 * cur.n, lk = l[k + 1];
-    // Z = H(cur) W_k (rows x lk), QR in column-major.
-    z.resize(rows * lk);
-    std::vector<T> zr(rows * lk);
-    lapack::gemm(Op::N, Op::N, rows, lk, cur.r1, T(1), cur.data.data(), cur.r1, w[k].data(), lk,
-                 T(0), zr.data(), lk);
-    for (index_t i = 0; i < rows; ++i)
-      for (index_t j = 0; j < lk; ++j) z[i + j * rows] = zr[i * lk + j];
-    const index_t p = std::min(rows, lk);
-    r.assign(p * lk, T(0));
-    lapack::qr(rows, lk, z.data(), rows, r.data());
-    Core<T> q(cur.r0, cur.n, p);
-    for (index_t i = 0; i < rows; ++i)
-      for (index_t j = 0; j < p; ++j) q.data[i * p + j] = z[i + j * rows];
-    // M = Q^H H(cur) (p x r1), then the next core becomes M X_{k+1}.
-    std::vector<T> mm(p * cur.r1);
-    lapack::gemm(Op::C, Op::N, p, cur.r1, rows, T(1), q.data.data(), p, cur.data.data(),
-                 cur.r1, T(0), mm.data(), cur.r1);
-    const CoreView<T>& nx = x[k + 1];
-    Core<T> next(p, nx.n, nx.r1);
-    lapack::gemm(Op::N, Op::N, p, nx.n * nx.r1, nx.r0, T(1), mm.data(), cur.r1, nx.data,
-                 nx.n * nx.r1, T(0), next.data.data(), nx.n * nx.r1);
-    y.push_back(std::move(q));
-    cur = std::move(next);
-  }
-  y.push_back(std::move(cur));
-  // y is left-orthogonal: truncate it right to left (as the mirrored train, which is
-  // right-orthogonal, left to right). Its error is then measured against x directly
-  // (||x||^2 - 2 Re<x,y> + ||y||^2, accurate to about sqrt(eps) ||x||).
-  const auto sx = dot(x, x);
-  const double nx2 = std::abs(double(std::real(sx.mantissa))) * std::exp(sx.log_scale);
-  Rounded<T> res;
-  res.norm = std::sqrt(nx2);
-  res.cores = mirror(y);
-  Truncation mirrored = trunc;
-  std::reverse(mirrored.max_rank.begin(), mirrored.max_rank.end());
-  res.error = detail::truncate_left_to_right(res.cores, mirrored, res.norm,
-                                             std::is_same_v<real_t<T>, double>);
-  res.cores = mirror(res.cores);
-  const auto xy = dot(x, views(res.cores));
-  const auto yy = dot(views(res.cores), views(res.cores));
-  const double e2 = nx2 - 2.0 * double(std::real(xy.mantissa)) * std::exp(xy.log_scale) +
-                    std::abs(double(std::real(yy.mantissa))) * std::exp(yy.log_scale);
-  res.error = std::max(res.error, std::sqrt(std::max(e2, 0.0)));
-  return res;
-}
-
 }  // namespace
 
 template <class T>
@@ -280,7 +163,7 @@ Rounded<T> round(const TrainView<T>& x, const Truncation& trunc, RoundMethod met
     case RoundMethod::Gram:
       return round_gram(x, trunc);
     case RoundMethod::Randomized:
-      return round_randomized(x, trunc, seed, oversample);
+      return detail::round_randomized(std::vector<TrainView<T>>{x}, trunc, seed, oversample);
     case RoundMethod::OrthGram:
       return round_svd(x, trunc, true);
     default:
@@ -288,9 +171,24 @@ Rounded<T> round(const TrainView<T>& x, const Truncation& trunc, RoundMethod met
   }
 }
 
+template <class T>
+Rounded<T> round_sum(const std::vector<TrainView<T>>& terms, const Truncation& trunc,
+                     RoundMethod method, std::uint64_t seed, index_t oversample) {
+  LORANK_CHECK(!terms.empty(), ShapeError, "round_sum: needs at least one term, got 0");
+  for (const auto& t : terms) check_train(t, "round_sum");
+  LORANK_CHECK(trunc.rtol >= 0.0 && trunc.rtol < 1.0, Error,
+               "round_sum: rtol must be in [0, 1), got ", trunc.rtol);
+  if (method == RoundMethod::Randomized)
+    return detail::round_randomized(terms, trunc, seed, oversample);
+  const Train<T> sum = detail::add_trains(terms);
+  return round(views(sum), trunc, method, seed, oversample);
+}
+
 #define LORANK_INSTANTIATE(T)                                                              \
   template Rounded<T> round<T>(const TrainView<T>&, const Truncation&, RoundMethod,       \
-                               std::uint64_t, index_t);
+                               std::uint64_t, index_t);                                   \
+  template Rounded<T> round_sum<T>(const std::vector<TrainView<T>>&, const Truncation&,   \
+                                   RoundMethod, std::uint64_t, index_t);
 LORANK_INSTANTIATE(float)
 LORANK_INSTANTIATE(double)
 LORANK_INSTANTIATE(cfloat)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from lorank.tt.construct import ones, rank1, random, zeros
 from lorank.tt.matrix import TTMatrix, kron
+from lorank.tt.sums import round_sum
 from lorank.tt.tensor import TT
 
-__all__ = ["TT", "TTMatrix", "kron", "ones", "random", "rank1", "zeros"]
+__all__ = ["TT", "TTMatrix", "kron", "ones", "random", "rank1", "round_sum", "zeros"]

@@ -434,7 +434,7 @@ def _choose_method(method: str, rtol: float, dtype: np.dtype, caps: list[int], w
     if method not in ROUND_METHODS:
         msg = f"{who}: method must be one of {ROUND_METHODS}, got {method!r}"
         raise ArgumentError(msg)
-    if method == "randomized" and (not caps or min(caps) == 0):
+    if method == "randomized" and any(c == 0 for c in caps):
         msg = f"{who}: method='randomized' needs max_rank"
         raise ArgumentError(msg)
     if method != "auto":

@@ -53,6 +53,13 @@ template <class T>
 Rounded<T> round(const TrainView<T>& x, const Truncation& trunc, RoundMethod method,
                  std::uint64_t seed = 0, index_t oversample = 10);
 
+/// Round the sum of `terms` (trains with equal mode sizes). Randomized sketches each term
+/// separately, O(d n l sum_j r_j^2 + d n l^2 R) with R = sum_j r_j, never forming the
+/// block-diagonal cores; the other methods round the explicit sum.
+template <class T>
+Rounded<T> round_sum(const std::vector<TrainView<T>>& terms, const Truncation& trunc,
+                     RoundMethod method, std::uint64_t seed = 0, index_t oversample = 10);
+
 /// TT-SVD of a dense row-major tensor with the given shape. O(n^d r) for the first step.
 template <class T>
 Rounded<T> tt_svd(const T* a, const std::vector<index_t>& shape, const Truncation& trunc);

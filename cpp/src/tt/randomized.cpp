@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: MIT
+// Randomized rounding of trains and of sums of trains, and the exact sum of trains.
+#include <algorithm>
+#include <cmath>
+#include <random>
+#include <type_traits>
+
+#include "detail.hpp"
+#include "lorank/core/lapack.hpp"
+
+namespace lorank::tt::detail {
+namespace {
+
+using lapack::Op;
+
+// The train read backwards: cores reversed, each (r0, n, r1) transposed to (r1, n, r0).
+// Left-orthogonal cores become right-orthogonal ones.
+template <class T>
+Train<T> mirror(const Train<T>& x) {
+  Train<T> out;
+  out.reserve(x.size());
+  for (auto it = x.rbegin(); it != x.rend(); ++it) {
+    Core<T> c(it->r1, it->n, it->r0);
+    for (index_t a = 0; a < it->r0; ++a)
+      for (index_t i = 0; i < it->n; ++i)
+        for (index_t b = 0; b < it->r1; ++b)
+          c.data[(b * it->n + i) * it->r0 + a] = it->data[(a * it->n + i) * it->r1 + b];
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+// Gaussian entries; complex types get independent real and imaginary parts.
+template <class T>
+T gaussian(std::mt19937_64& gen) {
+  std::normal_distribution<double> nd(0.0, 1.0);
+  if constexpr (is_complex_v<T>) {
+    return T(real_t<T>(nd(gen)), real_t<T>(nd(gen)));
+  } else {
+    return T(nd(gen));
+  }
+}
+
+// Right partial contractions of x with the random train: w[k] (r1_k x l_{k+1}), row-major,
+// w[d-1] = 1 and w[k-1] = X_k w[k] R_k^H.
+template <class T>
+std::vector<std::vector<T>> sketch_right(const TrainView<T>& x, const Train<T>& rnd) {
+  const size_t d = x.size();
+  std::vector<std::vector<T>> w(d);
+  w[d - 1] = {T(1)};
+  std::vector<T> tmp;
+  for (size_t k = d - 1; k >= 1; --k) {
+    const CoreView<T>& xk = x[k];
+    const Core<T>& rk = rnd[k];
+    tmp.resize(xk.r0 * xk.n * rk.r1);
+    lapack::gemm(Op::N, Op::N, xk.r0 * xk.n, rk.r1, xk.r1, T(1), xk.data, xk.r1, w[k].data(),
+                 rk.r1, T(0), tmp.data(), rk.r1);
+    w[k - 1].assign(xk.r0 * rk.r0, T(0));
+    lapack::gemm(Op::N, Op::C, xk.r0, rk.r0, xk.n * rk.r1, T(1), tmp.data(), xk.n * rk.r1,
+                 rk.data.data(), rk.n * rk.r1, T(0), w[k - 1].data(), rk.r0);
+  }
+  return w;
+}
+
+// Sum over term pairs of the scaled dot products, as a double (the terms' norms fit).
+template <class T>
+double real_dot(const TrainView<T>& a, const TrainView<T>& b) {
+  const auto s = dot(a, b);
+  return double(std::real(s.mantissa)) * std::exp(s.log_scale);
+}
+
+// Throws ShapeError unless all terms have the first term's mode sizes.
+template <class T>
+void check_same_modes(const std::vector<TrainView<T>>& terms) {
+  const size_t d = terms.front().size();
+  for (const auto& t : terms) {
+    LORANK_CHECK(t.size() == d, ShapeError, "round_sum: numbers of modes differ: ", d, " vs ",
+                 t.size());
+    for (size_t k = 0; k < d; ++k)
+      LORANK_CHECK(t[k].n == terms.front()[k].n, ShapeError,
+                   "round_sum: mode sizes differ at mode ", k, ": ", terms.front()[k].n, " vs ",
+                   t[k].n);
+  }
+}
+
+}  // namespace
+
+template <class T>
+Train<T> add_trains(const std::vector<TrainView<T>>& terms) {
+  check_same_modes(terms);
+  const size_t d = terms.front().size();
+  Train<T> out;
+  for (size_t k = 0; k < d; ++k) {
+    const index_t n = terms.front()[k].n;
+    index_t r0 = 0, r1 = 0;
+    for (const auto& t : terms) {
+      r0 += t[k].r0;
+      r1 += t[k].r1;
+    }
+    if (k == 0) r0 = 1;
+    if (k == d - 1) r1 = 1;
+    Core<T> c(r0, n, r1);
+    index_t o0 = 0, o1 = 0;  // block offsets
+    for (const auto& t : terms) {
+      const CoreView<T>& v = t[k];
+      for (index_t a = 0; a < v.r0; ++a)
+        for (index_t i = 0; i < n; ++i)
+          for (index_t b = 0; b < v.r1; ++b)
+            c.data[((o0 + a) * n + i) * r1 + o1 + b] += v.data[(a * n + i) * v.r1 + b];
+      if (k != 0) o0 += v.r0;
+      if (k != d - 1) o1 += v.r1;
+    }
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+template <class T>
+Rounded<T> round_randomized(const std::vector<TrainView<T>>& terms, const Truncation& trunc,
+                            std::uint64_t seed, index_t oversample) {
+  check_same_modes(terms);
+  const size_t d = terms.front().size();
+  if (d < 2) {
+    const Train<T> sum = add_trains(terms);
+    return round(views(sum), trunc, RoundMethod::Svd);
+  }
+  LORANK_CHECK(oversample >= 0, RankError, "round: oversample must be >= 0, got ", oversample);
+  // Sketch ranks l_k = min(cap_k + oversample, R_k), R_k the rank of the sum at bond k.
+  std::vector<index_t> l(d + 1, 1), rsum(d + 1, 1);
+  for (size_t k = 0; k + 1 < d; ++k) {
+    const index_t cap = bond_cap(trunc, k);
+    LORANK_CHECK(cap > 0, RankError, "round: method='randomized' needs max_rank, bond ", k,
+                 " has none");
+    rsum[k + 1] = 0;
+    for (const auto& t : terms) rsum[k + 1] += t[k].r1;
+    l[k + 1] = std::min(cap + oversample, rsum[k + 1]);
+  }
+  std::mt19937_64 gen(seed);
+  Train<T> rnd;
+  for (size_t k = 0; k < d; ++k) {
+    Core<T> rc(l[k], terms.front()[k].n, l[k + 1]);
+    const real_t<T> sc = real_t<T>(1.0 / std::sqrt(double(l[k + 1])));
+    for (auto& v : rc.data) v = gaussian<T>(gen) * sc;
+    rnd.push_back(std::move(rc));
+  }
+  // Sketch each term on its own; stacked, they sketch the sum (its cores are block-diagonal).
+  std::vector<std::vector<std::vector<T>>> w;
+  for (const auto& t : terms) w.push_back(sketch_right(t, rnd));
+
+  // cur: the current core of the sum, left-multiplied by what the sweep carried so far,
+  // (a, n, R) row-major. It starts as the first cores of the terms side by side.
+  const index_t n0 = terms.front()[0].n;
+  Core<T> cur(1, n0, rsum[1]);
+  {
+    index_t off = 0;
+    for (const auto& t : terms) {
+      for (index_t i = 0; i < n0; ++i)
+        std::copy(t[0].data + i * t[0].r1, t[0].data + (i + 1) * t[0].r1,
+                  cur.data.begin() + i * rsum[1] + off);
+      off += t[0].r1;
+    }
+  }
+  Train<T> y;
+  std::vector<T> z, zr, r, ws, mm;
+  for (size_t k = 0; k + 1 < d; ++k) {
+    const index_t rows = cur.r0 * cur.n, lk = l[k + 1], big = cur.r1;
+    // Z = H(cur) W_k with W_k the terms' sketches stacked (big x lk).
+    ws.resize(big * lk);
+    index_t off = 0;
+    for (size_t j = 0; j < terms.size(); ++j) {
+      std::copy(w[j][k].begin(), w[j][k].end(), ws.begin() + off * lk);
+      off += terms[j][k].r1;
+    }
+    zr.resize(rows * lk);
+    lapack::gemm(Op::N, Op::N, rows, lk, big, T(1), cur.data.data(), big, ws.data(), lk, T(0),
+                 zr.data(), lk);
+    z.resize(rows * lk);
+    for (index_t i = 0; i < rows; ++i)
+      for (index_t j = 0; j < lk; ++j) z[i + j * rows] = zr[i * lk + j];
+    const index_t p = std::min(rows, lk);
+    r.assign(p * lk, T(0));
+    lapack::qr(rows, lk, z.data(), rows, r.data());
+    Core<T> q(cur.r0, cur.n, p);
+    for (index_t i = 0; i < rows; ++i)
+      for (index_t j = 0; j < p; ++j) q.data[i * p + j] = z[i + j * rows];
+    // M = Q^H H(cur) (p x big); the next core of the sum, block by block: M_j X^j_{k+1}.
+    mm.resize(p * big);
+    lapack::gemm(Op::C, Op::N, p, big, rows, T(1), q.data.data(), p, cur.data.data(), big,
+                 T(0), mm.data(), big);
+    const index_t n1 = terms.front()[k + 1].n;
+    const bool last = k + 2 == d;
+    Core<T> next(p, n1, last ? 1 : rsum[k + 2]);
+    index_t in_off = 0, out_off = 0;
+    for (const auto& t : terms) {
+      const CoreView<T>& x1 = t[k + 1];
+      // Columns out_off.. of next (row stride next.r1) receive M[:, in_off..] X^j (p x n*r1).
+      if (last) {
+        lapack::gemm(Op::N, Op::N, p, n1, x1.r0, T(1), mm.data() + in_off, big, x1.data, n1,
+                     T(1), next.data.data(), n1);
+      } else {
+        std::vector<T> blk(p * n1 * x1.r1);
+        lapack::gemm(Op::N, Op::N, p, n1 * x1.r1, x1.r0, T(1), mm.data() + in_off, big,
+                     x1.data, n1 * x1.r1, T(0), blk.data(), n1 * x1.r1);
+        for (index_t a = 0; a < p; ++a)
+          for (index_t i = 0; i < n1; ++i)
+            std::copy(blk.begin() + (a * n1 + i) * x1.r1, blk.begin() + (a * n1 + i + 1) * x1.r1,
+                      next.data.begin() + (a * n1 + i) * next.r1 + out_off);
+      }
+      in_off += x1.r0;
+      out_off += x1.r1;
+    }
+    y.push_back(std::move(q));
+    cur = std::move(next);
+  }
+  y.push_back(std::move(cur));
+  // y is left-orthogonal: truncate it right to left (as the mirrored train, which is
+  // right-orthogonal, left to right). The error is then measured against the sum directly
+  // (||x||^2 - 2 Re<x,y> + ||y||^2, accurate to about sqrt(eps) ||x||).
+  double nx2 = 0.0, xy = 0.0;
+  for (size_t i = 0; i < terms.size(); ++i)
+    for (size_t j = 0; j < terms.size(); ++j) nx2 += real_dot(terms[i], terms[j]);
+  nx2 = std::max(nx2, 0.0);
+  Rounded<T> res;
+  res.norm = std::sqrt(nx2);
+  res.cores = mirror(y);
+  Truncation mirrored = trunc;
+  std::reverse(mirrored.max_rank.begin(), mirrored.max_rank.end());
+  res.error = truncate_left_to_right(res.cores, mirrored, res.norm,
+                                     std::is_same_v<real_t<T>, double>);
+  res.cores = mirror(res.cores);
+  const TrainView<T> yv = views(res.cores);
+  for (const auto& t : terms) xy += real_dot(t, yv);
+  const double e2 = nx2 - 2.0 * xy + std::max(real_dot(yv, yv), 0.0);
+  res.error = std::max(res.error, std::sqrt(std::max(e2, 0.0)));
+  return res;
+}
+
+#define LORANK_INSTANTIATE(T)                                                                 \
+  template Train<T> add_trains<T>(const std::vector<TrainView<T>>&);                         \
+  template Rounded<T> round_randomized<T>(const std::vector<TrainView<T>>&, const Truncation&, \
+                                          std::uint64_t, index_t);
+LORANK_INSTANTIATE(float)
+LORANK_INSTANTIATE(double)
+LORANK_INSTANTIATE(cfloat)
+LORANK_INSTANTIATE(cdouble)
+
+}  // namespace lorank::tt::detail

@@ -1,0 +1,73 @@
+# SPDX-License-Identifier: MIT
+"""round_sum: structure-aware randomized rounding of sums against dense NumPy and the
+explicit-sum SVD rounding."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import lorank
+from lorank.errors import ArgumentError, RankError, ShapeError
+from tests.conftest import tol
+
+
+@pytest.mark.parametrize("method", ["randomized", "svd", "auto"])
+def test_round_sum_of_low_rank_terms_is_exact(rng, dtype, method):
+    base = [lorank.tt.random((3, 4, 5, 3), 2, rng=rng, dtype=dtype) for _ in range(2)]
+    terms = [base[0], base[1], base[0] * 2.0, base[1] * -0.5]
+    dense = sum(t.full() for t in terms)
+    y, info = lorank.tt.round_sum(terms, max_rank=4, method=method, rng=1, return_info=True)
+    assert max(y.ranks) <= 4
+    err = np.linalg.norm(y.full() - dense) / np.linalg.norm(dense)
+    assert err <= 100 * tol(dtype)
+    assert info.norm == pytest.approx(np.linalg.norm(dense), rel=1e-4)
+
+
+def test_round_sum_randomized_near_optimal(rng):
+    terms = [lorank.tt.random((4,) * 6, 5, rng=rng) for _ in range(3)]
+    dense = sum(t.full() for t in terms)
+    exact = lorank.tt.round_sum(terms, max_rank=6, method="svd")
+    y, info = lorank.tt.round_sum(terms, max_rank=6, method="randomized", rng=0,
+                                  return_info=True)
+    err_best = np.linalg.norm(exact.full() - dense)
+    err = np.linalg.norm(y.full() - dense)
+    assert max(y.ranks) <= 6
+    assert err <= 1.5 * err_best
+    assert info.error == pytest.approx(err, rel=1e-6)
+
+
+def test_round_sum_matches_reference_twin(rng):
+    from lorank import _core
+    from lorank._reference import tt as ref
+
+    terms = [list(lorank.tt.random((3, 4, 2), r, rng=rng).cores) for r in (1, 2, 3)]
+    ours = _core.round_sum(terms, 1e-12, [0, 0], "svd")
+    twin = ref.round_sum(terms, 1e-12, [0, 0], "svd")
+    np.testing.assert_allclose(lorank.TT(ours[0]).full(), lorank.TT(twin[0]).full(), atol=1e-12)
+    assert ours[2] == pytest.approx(twin[2], rel=1e-12)
+
+
+def test_round_sum_single_mode_and_single_term(rng):
+    a, b = (lorank.TT.from_dense(rng.standard_normal(5)) for _ in range(2))
+    y = lorank.tt.round_sum([a, b], max_rank=1, method="randomized")
+    np.testing.assert_allclose(y.full(), a.full() + b.full(), atol=1e-12)
+    x = lorank.tt.random((3, 3, 3), 2, rng=rng)
+    np.testing.assert_allclose(lorank.tt.round_sum([x], max_rank=2, method="randomized").full(),
+                               x.full(), atol=1e-12)
+
+
+def test_round_sum_bad_input(rng):
+    x = lorank.tt.random((2, 3), 2, rng=rng)
+    with pytest.raises(ShapeError, match="non-empty"):
+        lorank.tt.round_sum([])
+    with pytest.raises(TypeError, match="term 1"):
+        lorank.tt.round_sum([x, np.ones((2, 3))])
+    with pytest.raises(ShapeError, match="mode sizes differ"):
+        lorank.tt.round_sum([x, lorank.tt.random((2, 4), 2, rng=rng)])
+    with pytest.raises(ArgumentError, match="needs max_rank"):
+        lorank.tt.round_sum([x, x], method="randomized")
+    with pytest.raises(ArgumentError, match="oversample"):
+        lorank.tt.round_sum([x, x], max_rank=2, method="randomized", oversample=-1)
+    with pytest.raises(RankError):
+        lorank.tt.round_sum([x, x], max_rank=0)
