@@ -135,6 +135,20 @@ LORANK_QP3_REAL(d, double)
 LORANK_QP3_CPLX(c, cfloat, float)
 LORANK_QP3_CPLX(z, cdouble, double)
 
+#define LORANK_L1_CALL(p, sp, T, R)                                     \
+  f_int f_iamax(f_int n, const T* x) {                                  \
+    const f_int one = 1;                                                \
+    return LORANK_F77(i##p##amax)(&n, x, &one);                         \
+  }                                                                     \
+  void f_scal(f_int n, R alpha, T* x) {                                 \
+    const f_int one = 1;                                                \
+    LORANK_F77(sp##scal)(&n, &alpha, x, &one);                          \
+  }
+LORANK_L1_CALL(s, s, float, float)
+LORANK_L1_CALL(d, d, double, double)
+LORANK_L1_CALL(c, cs, cfloat, float)
+LORANK_L1_CALL(z, zd, cdouble, double)
+
 // One CholeskyQR pass: a <- a * inv(R) with R^H R = a^H a; false if the Gram matrix is not
 // numerically positive definite. With `check`, also false unless ||a^H a - I||_F <= 1/2.
 template <class T>
@@ -247,6 +261,18 @@ index_t qr_pivoted(index_t m_, index_t n_, T* a, index_t lda_, double drop_tol,
 }
 
 template <class T>
+real_t<T> max_abs(index_t n, const T* x) {
+  if (n <= 0) return real_t<T>(0);
+  const T v = x[f_iamax(to_int(n, "n"), x) - 1];
+  return std::abs(std::real(v)) + std::abs(std::imag(v));
+}
+
+template <class T>
+void scale(index_t n, real_t<T> alpha, T* x) {
+  if (n > 0) f_scal(to_int(n, "n"), alpha, x);
+}
+
+template <class T>
 void gemm(Op opa, Op opb, index_t m, index_t n, index_t k, T alpha, const T* a, index_t lda,
           const T* b, index_t ldb, T beta, T* c, index_t ldc) {
   if (m == 0 || n == 0) return;
@@ -312,6 +338,8 @@ void eigh(index_t n_, T* a, index_t lda_, real_t<T>* w) {
   template void gemm<T>(Op, Op, index_t, index_t, index_t, T, const T*, index_t, const T*,    \
                         index_t, T, T*, index_t);                                              \
   template void qr<T>(index_t, index_t, T*, index_t, T*);                                      \
+  template real_t<T> max_abs<T>(index_t, const T*);                                            \
+  template void scale<T>(index_t, real_t<T>, T*);                                              \
   template void qr_r<T>(index_t, index_t, T*, index_t, T*);                                    \
   template bool cholesky_qr2<T>(index_t, index_t, T*, index_t, T*);                                 \
   template index_t qr_pivoted<T>(index_t, index_t, T*, index_t, double, std::vector<index_t>&, \

@@ -90,6 +90,15 @@ void LORANK_F77(cgeqp3)(const f_int*, const f_int*, cfloat*, const f_int*, f_int
 void LORANK_F77(zgeqp3)(const f_int*, const f_int*, cdouble*, const f_int*, f_int*, cdouble*,
                         cdouble*, const f_int*, double*, f_int*);
 
+f_int LORANK_F77(isamax)(const f_int*, const float*, const f_int*);
+f_int LORANK_F77(idamax)(const f_int*, const double*, const f_int*);
+f_int LORANK_F77(icamax)(const f_int*, const cfloat*, const f_int*);
+f_int LORANK_F77(izamax)(const f_int*, const cdouble*, const f_int*);
+void LORANK_F77(sscal)(const f_int*, const float*, float*, const f_int*);
+void LORANK_F77(dscal)(const f_int*, const double*, double*, const f_int*);
+void LORANK_F77(csscal)(const f_int*, const float*, cfloat*, const f_int*);
+void LORANK_F77(zdscal)(const f_int*, const double*, cdouble*, const f_int*);
+
 void LORANK_F77(ssyevd)(const char*, const char*, const f_int*, float*, const f_int*, float*,
                         float*, const f_int*, f_int*, const f_int*, f_int*, flen, flen);
 void LORANK_F77(dsyevd)(const char*, const char*, const f_int*, double*, const f_int*, double*,

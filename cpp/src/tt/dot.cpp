@@ -8,15 +8,17 @@
 namespace lorank::tt {
 namespace {
 
-// Divide v by its largest magnitude and add its log to `log_scale`.
+// Scale v by a power of two (exact, no rounding) that brings its largest entry near 1,
+// and add the log of the factor removed to `log_scale`.
 template <class T>
 void rescale(std::vector<T>& v, double& log_scale) {
-  double mx = 0.0;
-  for (const T& e : v) mx = std::max(mx, double(std::abs(e)));
+  const double mx = double(lapack::max_abs(index_t(v.size()), v.data()));
   if (mx == 0.0 || !std::isfinite(mx)) return;
-  const real_t<T> inv = real_t<T>(1.0 / mx);
-  for (T& e : v) e *= inv;
-  log_scale += std::log(mx);
+  int e = 0;
+  std::frexp(mx, &e);
+  if (e == 0) return;
+  lapack::scale(index_t(v.size()), real_t<T>(std::ldexp(1.0, -e)), v.data());
+  log_scale += e * 0.6931471805599453;  // ln 2
 }
 
 }  // namespace

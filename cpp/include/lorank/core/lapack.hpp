@@ -20,6 +20,14 @@ template <class T>
 void gemm(Op opa, Op opb, index_t m, index_t n, index_t k, T alpha, const T* a, index_t lda,
           const T* b, index_t ldb, T beta, T* c, index_t ldc);
 
+/// Largest |Re| + |Im| (|x| for real types) among n contiguous entries (BLAS i?amax).
+template <class T>
+real_t<T> max_abs(index_t n, const T* x);
+
+/// x <- alpha * x for n contiguous entries and a real alpha (BLAS ?scal / ?dscal).
+template <class T>
+void scale(index_t n, real_t<T> alpha, T* x);
+
 /// Column-major thin QR in place: on exit `a` (m x n, lda) holds the explicit Q (m x p,
 /// p = min(m, n)) and `r` (p x n, column-major, ld p) the upper-triangular factor.
 template <class T>
