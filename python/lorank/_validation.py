@@ -103,29 +103,35 @@ def check_rtol(rtol: Any, who: str) -> float:
     return rtol
 
 
-def max_rank_list(max_rank: Any, n_bonds: int, who: str) -> list[int]:
-    """Per-bond caps (length n_bonds) from None, an int, or a sequence; 0 means no cap."""
-    if max_rank is None:
-        return [0] * n_bonds
-    if isinstance(max_rank, numbers.Integral) and not isinstance(max_rank, bool):
-        caps = [int(max_rank)] * n_bonds
-    elif isinstance(max_rank, (Sequence, np.ndarray)) and not isinstance(max_rank, (str, bytes)):
-        if not all(isinstance(v, numbers.Integral) and not isinstance(v, bool) for v in max_rank):
-            msg = f"{who}: max_rank entries must be ints, got {max_rank!r}"
+def bond_ranks(value: Any, n_bonds: int, who: str, name: str = "max_rank") -> list[int]:
+    """Per-bond ranks (length n_bonds) from an int (every bond), d-1 bond values, or a full
+    rank vector ``(1, r_1, ..., 1)``; each >= 1. Raises RankError naming `name`."""
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        ranks = [int(value)] * n_bonds
+    elif isinstance(value, (Sequence, np.ndarray)) and not isinstance(value, (str, bytes)):
+        if not all(isinstance(v, numbers.Integral) and not isinstance(v, bool) for v in value):
+            msg = f"{who}: {name} entries must be ints, got {value!r}"
             raise RankError(msg)
-        caps = [int(v) for v in max_rank]
-        if len(caps) == n_bonds + 2 and caps[0] == caps[-1] == 1:
-            caps = caps[1:-1]  # full rank vector (1, r1, ..., 1) accepted too
-        if len(caps) != n_bonds:
-            msg = f"{who}: max_rank must have {n_bonds} entries (one per bond), got {len(caps)}"
+        ranks = [int(v) for v in value]
+        if len(ranks) == n_bonds + 2 and ranks[0] == ranks[-1] == 1:
+            ranks = ranks[1:-1]  # full rank vector (1, r1, ..., 1) accepted too
+        if len(ranks) != n_bonds:
+            msg = f"{who}: {name} must have {n_bonds} entries (one per bond), got {len(ranks)}"
             raise RankError(msg)
     else:
-        msg = f"{who}: max_rank must be None, an int or a sequence of ints, got {max_rank!r}"
+        msg = f"{who}: {name} must be an int or a sequence of ints, got {value!r}"
         raise RankError(msg)
-    if any(c < 1 for c in caps):
-        msg = f"{who}: max_rank must be >= 1, got {max_rank}"
+    if any(r < 1 for r in ranks):
+        msg = f"{who}: {name} must be >= 1, got {value}"
         raise RankError(msg)
-    return caps
+    return ranks
+
+
+def max_rank_list(max_rank: Any, n_bonds: int, who: str) -> list[int]:
+    """Per-bond caps from None (0 everywhere: no cap), an int, or a sequence."""
+    if max_rank is None:
+        return [0] * n_bonds
+    return bond_ranks(max_rank, n_bonds, who)
 
 
 def default_rtol(dtype: np.dtype) -> float:

@@ -9,8 +9,8 @@ from typing import Any
 
 import numpy as np
 
-from lorank._validation import compute_dtype
-from lorank.errors import ArgumentError, RankError, ShapeError
+from lorank._validation import bond_ranks, compute_dtype
+from lorank.errors import ArgumentError, ShapeError
 from lorank.tt.tensor import TT
 
 __all__ = ["ones", "rank1", "random", "zeros"]
@@ -28,25 +28,6 @@ def _shape(shape: Any, who: str) -> tuple[int, ...]:
         msg = f"{who}: shape must be non-empty with positive mode sizes, got {out}"
         raise ShapeError(msg)
     return out
-
-
-def _ranks(rank: Any, d: int, who: str) -> list[int]:
-    if isinstance(rank, numbers.Integral) and not isinstance(rank, bool):
-        ranks = [1] + [int(rank)] * (d - 1) + [1]
-    elif isinstance(rank, Sequence):
-        ranks = [int(r) for r in rank]
-        if len(ranks) == d - 1:
-            ranks = [1, *ranks, 1]
-        if len(ranks) != d + 1 or ranks[0] != 1 or ranks[-1] != 1:
-            msg = f"{who}: rank must be an int, d-1 bond ranks or d+1 ranks with 1 at both ends, got {rank!r}"
-            raise RankError(msg)
-    else:
-        msg = f"{who}: rank must be an int or a sequence of ints, got {rank!r}"
-        raise RankError(msg)
-    if any(r < 1 for r in ranks):
-        msg = f"{who}: ranks must be >= 1, got {ranks}"
-        raise RankError(msg)
-    return ranks
 
 
 def random(
@@ -73,7 +54,7 @@ def random(
     (1, 2, 5, 1)
     """
     shape = _shape(shape, "tt.random")
-    ranks = _ranks(rank, len(shape), "tt.random")
+    ranks = [1, *bond_ranks(rank, len(shape) - 1, "tt.random", name="rank"), 1]
     dt = compute_dtype([dtype], "tt.random")
     if not isinstance(rng, (type(None), numbers.Integral, np.random.Generator)):
         msg = f"tt.random: rng must be None, an int or a Generator, got {type(rng).__name__}"
