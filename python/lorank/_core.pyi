@@ -1,0 +1,32 @@
+# SPDX-License-Identifier: MIT
+"""Type stub of the compiled module lorank._core (private; see the lorank package)."""
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+version: str
+compiler: str
+lapack: str
+
+Cores = Sequence[np.ndarray]
+Rounded = tuple[list[np.ndarray], float, float]
+
+def tt_svd(a: np.ndarray, rtol: float, max_rank: Sequence[int]) -> Rounded: ...
+def round(
+    cores: Cores, rtol: float, max_rank: Sequence[int], method: str, seed: int = 0,
+    oversample: int = 10,
+) -> Rounded: ...
+def round_sum(
+    terms: Sequence[Cores], rtol: float, max_rank: Sequence[int], method: str, seed: int = 0,
+    oversample: int = 10,
+) -> Rounded: ...
+def orthogonalize(cores: Cores, side: str) -> list[np.ndarray]: ...
+def dot(x: Cores, y: Cores) -> tuple[Any, float]: ...
+def sum(x: Cores) -> tuple[Any, float]: ...
+def at(x: Cores, indices: np.ndarray) -> np.ndarray: ...
+def matmul(
+    a: Cores, rows: Sequence[int], inner: Sequence[int], b: Cores, cols: Sequence[int],
+    rtol: float = 0.0, max_rank: Sequence[int] = ..., method: str = "svd", round: bool = False,
+) -> Rounded: ...
