@@ -29,7 +29,7 @@ tt::RoundMethod parse_method(const std::string& s) {
 
 template <class T>
 py::tuple rounded_out(tt::Rounded<T>&& r) {
-  return py::make_tuple(train_out(std::move(r.cores)), r.error, r.norm);
+  return py::make_tuple(train_out(std::move(r.cores)), r.error, r.norm, r.rel_error);
 }
 
 template <class T>

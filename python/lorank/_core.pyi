@@ -11,7 +11,7 @@ compiler: str
 lapack: str
 
 Cores = Sequence[np.ndarray]
-Rounded = tuple[list[np.ndarray], float, float]
+Rounded = tuple[list[np.ndarray], float, float, float]  # cores, error, norm, rel_error
 
 def tt_svd(a: np.ndarray, rtol: float, max_rank: Sequence[int]) -> Rounded: ...
 def round(

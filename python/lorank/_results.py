@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 __all__ = ["RoundInfo"]
 
@@ -16,11 +16,12 @@ class RoundInfo:
     ----------
     error : float
         Frobenius norm of the error made, ``||x - round(x)||`` (from the discarded singular
-        values; for ``method='randomized'`` measured against the input).
+        values; for ``method='randomized'`` measured against the input). ``inf`` or 0 when
+        the value lies outside the double range (very long trains).
     rel_error : float
-        ``error / ||x||`` (0 for a zero train).
+        ``error / ||x||`` (0 for a zero train), exact even when the two are not representable.
     norm : float
-        ``||x||`` of the input.
+        ``||x||`` of the input (``inf`` or 0 outside the double range).
     method : str
         The method that ran (``'svd'``, ``'gram'`` or ``'randomized'``).
     ranks : tuple of int
@@ -31,4 +32,4 @@ class RoundInfo:
     rel_error: float
     norm: float
     method: str
-    ranks: tuple[int, ...]
+    ranks: tuple[int, ...] = field(repr=False)

@@ -75,7 +75,7 @@ def test_round_matches_reference_twin(rng, dtype):
     s = _noisy_sum(rng, dtype)
     rtol = 1e-2
     y, info = s.round(rtol=rtol, method="svd", return_info=True)
-    cores, err, norm = ref.round(list(s.cores), rtol, [0] * (s.ndim - 1))
+    cores, err, norm, _ = ref.round(list(s.cores), rtol, [0] * (s.ndim - 1))
     z = TT(cores)
     assert y.ranks == z.ranks
     np.testing.assert_allclose(y.full(), z.full(), atol=tol(dtype) * 100)
@@ -86,7 +86,7 @@ def test_round_matches_reference_twin(rng, dtype):
 def test_tt_svd_matches_reference_twin(rng, dtype):
     a = (lorank.tt.random((3, 4, 5, 2), 2, rng=rng, dtype=dtype) * 10).full()
     x = TT.from_dense(a, rtol=1e-3)
-    cores, _, _ = ref.tt_svd(a, 1e-3, [])
+    cores, _, _, _ = ref.tt_svd(a, 1e-3, [])
     z = TT(cores)
     assert x.ranks == z.ranks
     np.testing.assert_allclose(x.full(), z.full(), atol=tol(dtype) * 100)
@@ -139,3 +139,28 @@ def test_randomized_needs_max_rank(rng):
     x = lorank.tt.random((2, 3, 4), 3, rng=rng)
     with pytest.raises(lorank.errors.ArgumentError, match="needs max_rank"):
         x.round(method="randomized")
+
+
+@pytest.mark.parametrize("factor", [0.25, 4.0])
+@pytest.mark.parametrize("method", ["svd", "orth-gram", "gram", "randomized"])
+def test_round_long_train_outside_double_range(method, factor):
+    """d = 1000 with norm 2^(+-1500): the running power-of-two scale keeps rounding exact
+    where the norm itself under- or overflows."""
+    x = lorank.tt.random([2] * 1000, 3, rng=0)
+    y = TT([c * factor for c in x.cores])
+    s = y + y
+    z, info = s.round(rtol=1e-10, max_rank=3, method=method, rng=0, return_info=True)
+    assert max(z.ranks) <= 3
+    # compare in log space against the exact 2y
+    assert z.norm(log=True) == pytest.approx((2 * y).norm(log=True), rel=1e-10)
+    assert (z * (1 / 2) - y).norm(log=True) - y.norm(log=True) < np.log(1e-6)
+    assert info.rel_error < 1e-6
+    assert info.norm in (0.0, np.inf)
+
+
+def test_orthogonalize_right_keeps_long_train_values():
+    x = lorank.tt.random([2] * 200, 3, rng=1)
+    y = TT([c * 0.5 for c in x.cores])
+    z = y.orthogonalize("right")
+    idx = np.random.default_rng(0).integers(0, 2, size=(5, 200))
+    np.testing.assert_allclose(z.at(idx), y.at(idx), rtol=1e-9)

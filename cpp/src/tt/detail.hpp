@@ -3,6 +3,7 @@
 // Private helpers shared by the TT algorithms.
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <vector>
 
 #include "lorank/tt/algorithms.hpp"
@@ -54,11 +55,42 @@ double frobenius(const T* a, index_t size) {
   return scale * std::sqrt(ssq);
 }
 
-/// In place: make cores k = last..1 right-orthogonal, pushing the factors leftward. With
-/// `reveal_rank`, rank-deficient cores go through pivoted QR and lose the rows of R at
-/// rounding-noise level; returns the squared Frobenius norm so dropped.
+/// What right_orthogonalize removed: the train equals the result times 2^exponent;
+/// rel_dropped2 sums the squared norms dropped by rank revealing, each relative to the
+/// block it was dropped from (a backward error at rounding-noise level).
+struct OrthScale {
+  double rel_dropped2 = 0.0;
+  std::int64_t exponent = 0;
+};
+
+/// In place: make cores k = last..1 right-orthogonal, pushing the factors leftward, each R
+/// factor scaled by a power of two to keep magnitudes near 1 (long trains neither overflow
+/// nor underflow). With `reveal_rank`, rank-deficient cores go through pivoted QR and lose
+/// the rows of R at rounding-noise level.
 template <class T>
-double right_orthogonalize(Train<T>& x, bool reveal_rank = false);
+OrthScale right_orthogonalize(Train<T>& x, bool reveal_rank = false);
+
+/// Scale the cores by 2^exponent in total, spread evenly (exact powers of two).
+template <class T>
+void spread_exponent(Train<T>& x, std::int64_t exponent);
+
+/// Divide the entries by the power of two nearest their largest magnitude; returns it.
+template <class T>
+int normalize_pow2(index_t n, T* data);
+
+/// a * 2^e without spurious overflow or underflow (inf or 0 when out of range).
+inline double times_pow2(double a, std::int64_t e) {
+  const std::int64_t clamped = std::max<std::int64_t>(-100000, std::min<std::int64_t>(100000, e));
+  return std::ldexp(a, int(clamped));
+}
+
+/// Fill rel_error, then error and norm in true units, from values in units of 2^exponent.
+template <class T>
+void set_errors(Rounded<T>& r, double err_scaled, double norm_scaled, std::int64_t exponent) {
+  r.rel_error = norm_scaled > 0.0 ? err_scaled / norm_scaled : 0.0;
+  r.error = times_pow2(err_scaled, exponent);
+  r.norm = times_pow2(norm_scaled, exponent);
+}
 
 /// In place: make cores 0..d-2 left-orthogonal, pushing the factors rightward.
 template <class T>

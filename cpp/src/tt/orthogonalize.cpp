@@ -21,9 +21,10 @@ class Orthonormalizer {
  public:
   explicit Orthonormalizer(bool reveal_rank) : reveal_rank_(reveal_rank) {}
 
-  /// Returns the rank; r is column-major (rank x n); adds the dropped norm^2 to dropped2.
+  /// Returns the rank; r is column-major (rank x n); adds the squared norm dropped,
+  /// relative to the block's, to rel_dropped2.
   template <class T>
-  index_t operator()(index_t m, index_t n, T* a, std::vector<T>& r, double& dropped2) {
+  index_t operator()(index_t m, index_t n, T* a, std::vector<T>& r, double& rel_dropped2) {
     if (failures_ < 2 && m >= n) {
       r.assign(n * n, T(0));
       if (lapack::cholesky_qr2(m, n, a, m, r.data())) {
@@ -33,11 +34,12 @@ class Orthonormalizer {
       ++failures_;
     }
     if (reveal_rank_) {
-      const double tol = 10.0 * std::sqrt(double(m) * double(n)) *
-                         std::numeric_limits<real_t<T>>::epsilon() * frobenius(a, m * n);
+      const double norm_a = frobenius(a, m * n);
+      const double tol =
+          10.0 * std::sqrt(double(m) * double(n)) * std::numeric_limits<real_t<T>>::epsilon();
       double d2 = 0.0;
-      const index_t rank = lapack::qr_pivoted(m, n, a, m, tol, perm_, r, d2);
-      dropped2 += d2;
+      const index_t rank = lapack::qr_pivoted(m, n, a, m, tol * norm_a, perm_, r, d2);
+      if (norm_a > 0.0) rel_dropped2 += d2 / (norm_a * norm_a);
       // Undo the pivoting: column j of R belongs to original column perm_[j].
       std::vector<T> unpivoted(rank * n);
       for (index_t j = 0; j < n; ++j)
@@ -59,15 +61,44 @@ class Orthonormalizer {
 };
 
 template <class T>
-double right_orthogonalize(Train<T>& x, bool reveal_rank) {
+int normalize_pow2(index_t n, T* data) {
+  const double mx = double(lapack::max_abs(n, data));
+  if (mx == 0.0 || !std::isfinite(mx)) return 0;
+  int e = 0;
+  std::frexp(mx, &e);
+  if (e != 0) lapack::scale(n, real_t<T>(std::ldexp(1.0, -e)), data);
+  return e;
+}
+
+template <class T>
+void spread_exponent(Train<T>& x, std::int64_t exponent) {
+  const auto d = std::int64_t(x.size());
+  // exponent = q * d + rem with 0 <= rem < d: rem cores get q + 1, the others q.
+  std::int64_t q = exponent / d, rem = exponent % d;
+  if (rem < 0) {
+    rem += d;
+    --q;
+  }
+  for (std::int64_t k = 0; k < d; ++k) {
+    const std::int64_t e = q + (k < rem ? 1 : 0);
+    if (e != 0)
+      lapack::scale(index_t(x[k].data.size()), real_t<T>(std::ldexp(1.0, int(e))),
+                    x[k].data.data());
+  }
+}
+
+template <class T>
+OrthScale right_orthogonalize(Train<T>& x, bool reveal_rank) {
   std::vector<T> r;
   Orthonormalizer qr(reveal_rank);
-  double dropped2 = 0.0;
+  OrthScale out;
   for (size_t k = x.size() - 1; k >= 1; --k) {
     Core<T>& c = x[k];
     // Row-major (r0, n*r1) is column-major A = (n*r1 x r0); A = Q R gives core = Q^T.
     const index_t m = c.n * c.r1, old_r0 = c.r0;
-    const index_t rank = qr(m, old_r0, c.data.data(), r, dropped2);
+    const index_t rank = qr(m, old_r0, c.data.data(), r, out.rel_dropped2);
+    // R ~ 2^e R': the power of two leaves the train, so magnitudes stay near 1.
+    out.exponent += normalize_pow2(rank * old_r0, r.data());
     c.data.resize(rank * m);
     c.r0 = rank;
     // Previous core (r0p*n, old_r0) times R^T; R (rank x old_r0, column-major) is row-major
@@ -78,14 +109,16 @@ double right_orthogonalize(Train<T>& x, bool reveal_rank) {
                  r.data(), rank, T(0), next.data.data(), rank);
     prev = std::move(next);
   }
-  return dropped2;
+  // The first core now carries the norm: keep it near 1 too.
+  out.exponent += normalize_pow2(index_t(x[0].data.size()), x[0].data.data());
+  return out;
 }
 
 template <class T>
 void left_orthogonalize(Train<T>& x) {
   std::vector<T> a, r;
   Orthonormalizer qr(false);
-  double unused = 0.0;
+  double unused = 0.0;  // no rank revealing here
   for (size_t k = 0; k + 1 < x.size(); ++k) {
     Core<T>& c = x[k];
     const index_t m = c.r0 * c.n;
@@ -209,16 +242,26 @@ Train<T> orthogonalize(const TrainView<T>& x, Side side) {
   Train<T> out;
   out.reserve(x.size());
   for (const auto& v : x) out.push_back(detail::copy_core(v));
-  if (side == Side::Right)
-    detail::right_orthogonalize(out);
-  else
+  if (side == Side::Right) {
+    // The power of two taken out along the way goes back into the first core.
+    std::int64_t e = detail::right_orthogonalize(out).exponent;
+    while (e != 0) {
+      const int step = int(std::max<std::int64_t>(-1000, std::min<std::int64_t>(1000, e)));
+      lapack::scale(index_t(out[0].data.size()), real_t<T>(std::ldexp(1.0, step)),
+                    out[0].data.data());
+      e -= step;
+    }
+  } else {
     detail::left_orthogonalize(out);
+  }
   return out;
 }
 
 #define LORANK_INSTANTIATE(T)                                                   \
   template Train<T> orthogonalize<T>(const TrainView<T>&, Side);               \
-  template double detail::right_orthogonalize<T>(Train<T>&, bool);                      \
+  template detail::OrthScale detail::right_orthogonalize<T>(Train<T>&, bool);                    \
+  template void detail::spread_exponent<T>(Train<T>&, std::int64_t);                       \
+  template int detail::normalize_pow2<T>(index_t, T*);                      \
   template void detail::left_orthogonalize<T>(Train<T>&);                       \
   template double detail::truncate_left_to_right<T>(Train<T>&, const Truncation&, double, bool);
 LORANK_INSTANTIATE(float)

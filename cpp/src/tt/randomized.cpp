@@ -99,15 +99,18 @@ std::vector<std::vector<T>> sketch_right(const TrainView<T>& x, const Train<T>& 
     w[k - 1].assign(xk.r0 * rk.r0, T(0));
     lapack::gemm(Op::N, Op::C, xk.r0, rk.r0, xk.n * rk.r1, T(1), tmp.data(), xk.n * rk.r1,
                  rk.data.data(), rk.n * rk.r1, T(0), w[k - 1].data(), rk.r0);
+    // Only the range of the sketch matters: drop its scale (long trains would overflow).
+    normalize_pow2(index_t(w[k - 1].size()), w[k - 1].data());
   }
   return w;
 }
 
-// Sum over term pairs of the scaled dot products, as a double (the terms' norms fit).
+// Re <a, b> / 2^shift as a double, from the running-scale dot (no overflow for long trains).
 template <class T>
-double real_dot(const TrainView<T>& a, const TrainView<T>& b) {
+double real_dot(const TrainView<T>& a, const TrainView<T>& b, double log_shift) {
   const auto s = dot(a, b);
-  return double(std::real(s.mantissa)) * std::exp(s.log_scale);
+  if (s.mantissa == T(0)) return 0.0;
+  return double(std::real(s.mantissa)) * std::exp(s.log_scale - log_shift);
 }
 
 // Throws ShapeError unless all terms have the first term's mode sizes.
@@ -203,6 +206,7 @@ Rounded<T> round_randomized(const std::vector<TrainView<T>>& terms, const Trunca
   }
   Train<T> y;
   std::vector<T> z, zr, r, ws, mm;
+  std::int64_t exponent = normalize_pow2(index_t(cur.data.size()), cur.data.data());
   for (size_t k = 0; k + 1 < d; ++k) {
     const index_t rows = cur.r0 * cur.n, lk = l[k + 1], big = cur.r1;
     // Z = H(cur) W_k with W_k the terms' sketches stacked (big x lk).
@@ -228,6 +232,7 @@ Rounded<T> round_randomized(const std::vector<TrainView<T>>& terms, const Trunca
     mm.resize(p * big);
     lapack::gemm(Op::C, Op::N, p, big, rows, T(1), q.data.data(), p, cur.data.data(), big,
                  T(0), mm.data(), big);
+    exponent += normalize_pow2(p * big, mm.data());
     const index_t n1 = terms.front()[k + 1].n;
     const bool last = k + 2 == d;
     Core<T> next(p, n1, last ? 1 : rsum[k + 2]);
@@ -254,25 +259,41 @@ Rounded<T> round_randomized(const std::vector<TrainView<T>>& terms, const Trunca
     cur = std::move(next);
   }
   y.push_back(std::move(cur));
-  // y is left-orthogonal: truncate it right to left (as the mirrored train, which is
-  // right-orthogonal, left to right). The error is then measured against the sum directly
-  // (||x||^2 - 2 Re<x,y> + ||y||^2, accurate to about sqrt(eps) ||x||).
-  double nx2 = 0.0, xy = 0.0;
-  for (size_t i = 0; i < terms.size(); ++i)
-    for (size_t j = 0; j < terms.size(); ++j) nx2 += real_dot(terms[i], terms[j]);
-  nx2 = std::max(nx2, 0.0);
+  // y (times 2^exponent) is left-orthogonal: truncate it right to left, as the mirrored
+  // train (right-orthogonal) left to right, in scaled units.
   Rounded<T> res;
-  res.norm = std::sqrt(nx2);
   res.cores = mirror(y);
   Truncation mirrored = trunc;
   std::reverse(mirrored.max_rank.begin(), mirrored.max_rank.end());
-  res.error = truncate_left_to_right(res.cores, mirrored, res.norm,
-                                     std::is_same_v<real_t<T>, double>);
+  const auto& first = res.cores.front();
+  const double ny = frobenius(first.data.data(), index_t(first.data.size()));
+  const double err_trunc = truncate_left_to_right(res.cores, mirrored, ny,
+                                                  std::is_same_v<real_t<T>, double>);
   res.cores = mirror(res.cores);
+  spread_exponent(res.cores, exponent);
+  // The sketch's own error, measured against the sum: ||x - y||^2 / ||x||^2 =
+  // 1 - 2 Re<x,y>/||x||^2 + ||y||^2/||x||^2 (accurate to about sqrt(eps)), with every dot
+  // divided by a common scale so long trains cannot overflow.
+  if (ny == 0.0) {  // a zero sketch (of a zero sum, with probability one): nothing kept
+    double xx = 0.0;
+    for (size_t i = 0; i < terms.size(); ++i)
+      for (size_t j = 0; j < terms.size(); ++j) xx += real_dot(terms[i], terms[j], 0.0);
+    const double nx = std::sqrt(std::max(xx, 0.0));
+    set_errors(res, nx, nx, 0);
+    return res;
+  }
+  const double log_ny = std::log(ny) + double(exponent) * 0.6931471805599453;
+  double xx = 0.0, xy = 0.0;
+  for (size_t i = 0; i < terms.size(); ++i)
+    for (size_t j = 0; j < terms.size(); ++j) xx += real_dot(terms[i], terms[j], 2 * log_ny);
   const TrainView<T> yv = views(res.cores);
-  for (const auto& t : terms) xy += real_dot(t, yv);
-  const double e2 = nx2 - 2.0 * xy + std::max(real_dot(yv, yv), 0.0);
-  res.error = std::max(res.error, std::sqrt(std::max(e2, 0.0)));
+  for (const auto& t : terms) xy += real_dot(t, yv, 2 * log_ny);
+  const double yy = std::max(real_dot(yv, yv, 2 * log_ny), 0.0);
+  xx = std::max(xx, 0.0);
+  const double rel2 = xx > 0.0 ? std::max(1.0 - (2.0 * xy - yy) / xx, 0.0) : 0.0;
+  const double norm_scaled = std::sqrt(xx) * ny;  // ||x|| in units of 2^exponent
+  const double err_scaled = std::max(err_trunc, std::sqrt(rel2) * norm_scaled);
+  set_errors(res, err_scaled, norm_scaled, exponent);
   return res;
 }
 

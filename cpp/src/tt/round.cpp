@@ -25,11 +25,13 @@ Rounded<T> round_svd(const TrainView<T>& x, const Truncation& trunc, bool allow_
   Rounded<T> res;
   res.cores = copy_train(x);
   // The fast variant also reveals numerical rank while orthogonalizing.
-  const double dropped2 = detail::right_orthogonalize(res.cores, allow_gram);
+  const detail::OrthScale sc = detail::right_orthogonalize(res.cores, allow_gram);
   const auto& c0 = res.cores.front();
-  res.norm = detail::frobenius(c0.data.data(), index_t(c0.data.size()));
-  const double err = detail::truncate_left_to_right(res.cores, trunc, res.norm, allow_gram);
-  res.error = std::sqrt(err * err + dropped2);
+  const double norm = detail::frobenius(c0.data.data(), index_t(c0.data.size()));
+  const double err = detail::truncate_left_to_right(res.cores, trunc, norm, allow_gram);
+  detail::spread_exponent(res.cores, sc.exponent);
+  detail::set_errors(res, std::sqrt(err * err + sc.rel_dropped2 * norm * norm), norm,
+                     sc.exponent);
   return res;
 }
 
@@ -84,6 +86,10 @@ Rounded<T> round_gram(const TrainView<T>& x, const Truncation& trunc) {
     for (index_t j = 0; j < cols; ++j) n2 += tmp[j] * lorank::conj(x0.data[j]);
     res.norm = std::sqrt(std::max(0.0, double(std::real(n2))));
   }
+  res.rel_error = 0.0;
+  // The Gram recursion keeps no running scale: out of a safe range, use the scaled path.
+  const double n2 = res.norm * res.norm;
+  if (!(n2 > 1e-250 && n2 < 1e250)) return round_svd(x, trunc, true);
   if (d < 2) return res;
   const double delta2 = trunc.rtol * trunc.rtol * res.norm * res.norm / double(d - 1);
   double err2 = 0.0;
@@ -147,7 +153,7 @@ Rounded<T> round_gram(const TrainView<T>& x, const Truncation& trunc) {
     xk = std::move(nk);
     nx = std::move(nn);
   }
-  res.error = std::sqrt(err2);
+  detail::set_errors(res, std::sqrt(err2), res.norm, 0);
   return res;
 }
 

@@ -74,6 +74,7 @@ Rounded<T> tt_svd(const T* a, const std::vector<index_t>& shape, const Truncatio
   std::copy(buf.begin(), buf.begin() + r * shape[d - 1], last.data.begin());
   res.cores.push_back(std::move(last));
   res.error = std::sqrt(err2);
+  res.rel_error = res.norm > 0.0 ? res.error / res.norm : 0.0;
   return res;
 }
 

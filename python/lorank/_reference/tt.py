@@ -25,11 +25,15 @@ def _rank(s: Any, delta2: float, cap: int) -> tuple[int, float]:
     return rank, builtins.sum(sq[rank:])
 
 
+def _with_rel(cores: list[Any], err: float, norm: float) -> tuple[list[Any], float, float, float]:
+    return cores, err, norm, (err / norm if norm else 0.0)
+
+
 def _cap(max_rank: list[int], k: int) -> int:
     return max_rank[k] if k < len(max_rank) else 0
 
 
-def tt_svd(a: Any, rtol: float, max_rank: list[int]) -> tuple[list[Any], float, float]:
+def tt_svd(a: Any, rtol: float, max_rank: list[int]) -> tuple[list[Any], float, float, float]:
     xp = array_module(a)
     shape, d = a.shape, a.ndim
     norm = float(xp.linalg.norm(a.ravel()))
@@ -45,7 +49,7 @@ def tt_svd(a: Any, rtol: float, max_rank: list[int]) -> tuple[list[Any], float, 
         c = s[:rank, None] * vh[:rank]
         r = rank
     cores.append(c.reshape(r, shape[-1], 1))
-    return cores, math.sqrt(err2), norm
+    return _with_rel(cores, math.sqrt(err2), norm)
 
 
 def _right_orthogonalize(cores: list[Any]) -> list[Any]:
@@ -77,7 +81,7 @@ def orthogonalize(cores: list[Any], side: str) -> list[Any]:
 def round(  # noqa: A001  (mirrors the compiled function's name)
     cores: list[Any], rtol: float, max_rank: list[int], method: str = "svd", seed: int = 0,
     oversample: int = 10,
-) -> tuple[list[Any], float, float]:
+) -> tuple[list[Any], float, float, float]:
     """SVD rounding for every `method` (the twin of the exact path)."""
     xp = array_module(*cores)
     cores = _right_orthogonalize(cores)
@@ -92,7 +96,7 @@ def round(  # noqa: A001  (mirrors the compiled function's name)
         err2 += tail
         cores[k] = u[:, :rank].reshape(r0, n, rank)
         cores[k + 1] = xp.tensordot(s[:rank, None] * vh[:rank], cores[k + 1], axes=1)
-    return cores, math.sqrt(err2), norm
+    return _with_rel(cores, math.sqrt(err2), norm)
 
 
 def _add(terms: list[list[Any]]) -> list[Any]:
@@ -121,7 +125,7 @@ def _add(terms: list[list[Any]]) -> list[Any]:
 def round_sum(
     terms: list[list[Any]], rtol: float, max_rank: list[int], method: str = "svd", seed: int = 0,
     oversample: int = 10,
-) -> tuple[list[Any], float, float]:
+) -> tuple[list[Any], float, float, float]:
     """SVD rounding of the explicit sum (the twin of the exact path)."""
     return round(_add(terms), rtol, max_rank, method, seed, oversample)
 
@@ -167,7 +171,7 @@ def matmul(
     a: list[Any], rows: list[int], inner: list[int], b: list[Any], cols: list[int],
     rtol: float = 0.0, max_rank: list[int] | None = None, method: str = "svd",
     round: bool = False,  # noqa: A002
-) -> tuple[list[Any], float, float]:
+) -> tuple[list[Any], float, float, float]:
     xp = array_module(*a, *b)
     out = []
     for ca, cb, m, n, q in zip(a, b, rows, inner, cols):
@@ -177,4 +181,4 @@ def matmul(
         out.append(c.reshape(ca.shape[0] * cb.shape[0], m * q, ca.shape[-1] * cb.shape[-1]))
     if round:
         return _round_train(out, rtol, max_rank or [], method)
-    return out, 0.0, 0.0
+    return out, 0.0, 0.0, 0.0

@@ -175,9 +175,9 @@ class TTMatrix(TrainBase):
         dt = np.result_type(self.dtype, other_dtype)
         a = [c.astype(dt, copy=False) for c in self._cores]
         b = [c.astype(dt, copy=False) for c in other_cores]
-        cores, _, _ = tt_kernels(a[0]).matmul(
+        cores = tt_kernels(a[0]).matmul(
             a, list(self.row_shape), inner, b, cols, **round_args
-        )
+        )[0]
         return cores, cols
 
     def __matmul__(self, other: Any) -> TT | TTMatrix:

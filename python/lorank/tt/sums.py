@@ -74,10 +74,10 @@ def round_sum(
     caps = max_rank_list(max_rank, terms[0].ndim - 1, "round_sum")
     meth = _choose_method(method, rtol, dt, caps, "round_sum")
     cores = [[c.astype(dt, copy=False) for c in t.cores] for t in terms]
-    out, err, norm = tt_kernels(cores[0][0]).round_sum(
+    out, err, norm, rel = tt_kernels(cores[0][0]).round_sum(
         cores, rtol, caps, meth, _seed(rng), oversample
     )
     y = TT._trusted(out)
     if return_info:
-        return y, RoundInfo(err, err / norm if norm else 0.0, norm, meth, y.ranks)
+        return y, RoundInfo(err, rel, norm, meth, y.ranks)
     return y

@@ -141,10 +141,10 @@ class TT(TrainBase):
         check_finite(a, "TT.from_dense", "a")
         rtol = default_rtol(dt) if rtol is None else check_rtol(rtol, "TT.from_dense")
         caps = max_rank_list(max_rank, a.ndim - 1, "TT.from_dense")
-        cores, err, norm = tt_kernels(a).tt_svd(a, rtol, caps)
+        cores, err, norm, rel = tt_kernels(a).tt_svd(a, rtol, caps)
         x = cls._trusted(cores)
         if return_info:
-            return x, RoundInfo(err, err / norm if norm else 0.0, norm, "svd", x.ranks)
+            return x, RoundInfo(err, rel, norm, "svd", x.ranks)
         return x
 
     # ------------------------------------------------------------------ properties
@@ -220,12 +220,12 @@ class TT(TrainBase):
         caps = max_rank_list(max_rank, self.ndim - 1, "TT.round")
         meth = _choose_method(method, rtol, self.dtype, caps, "TT.round")
         seed = _seed(rng)
-        cores, err, norm = tt_kernels(self._cores[0]).round(
+        cores, err, norm, rel = tt_kernels(self._cores[0]).round(
             list(self._cores), rtol, caps, meth, seed, 10
         )
         y = TT._trusted(cores)
         if return_info:
-            return y, RoundInfo(err, err / norm if norm else 0.0, norm, meth, y.ranks)
+            return y, RoundInfo(err, rel, norm, meth, y.ranks)
         return y
 
     def orthogonalize(self, side: str = "left") -> TT:

@@ -30,13 +30,16 @@ struct Truncation {
   std::vector<index_t> max_rank;
 };
 
-/// Result of a rounding or TT-SVD: the cores, the Frobenius error made (estimate from the
-/// discarded singular values; exact for the SVD path) and the norm of the input.
+/// Result of a rounding or TT-SVD: the cores, the Frobenius error made (from the discarded
+/// singular values; exact for the SVD path), the norm of the input, and their ratio. The
+/// roundings keep a running power-of-two scale, so trains whose norm lies outside the double
+/// range round correctly; `error` and `norm` are then inf or 0, `rel_error` stays exact.
 template <class T>
 struct Rounded {
   Train<T> cores;
   double error = 0.0;
   double norm = 0.0;
+  double rel_error = 0.0;
 };
 
 enum class RoundMethod { Svd, OrthGram, Gram, Randomized };
