@@ -16,11 +16,16 @@ endif()
 # Find the math libraries before enable_language(CUDA): no compiler probe when they are absent.
 get_filename_component(_nvcc_dir "${CMAKE_CUDA_COMPILER}" REALPATH)
 get_filename_component(_cuda_root "${_nvcc_dir}/../.." ABSOLUTE)
+# NVIDIA wheels: CUDA 13 puts every library under nvidia/cu13/, CUDA 12 under nvidia/<lib>/.
 set(_wheel_root "")
+set(_nvidia_root "")
 if(Python_EXECUTABLE)
   execute_process(COMMAND "${Python_EXECUTABLE}" -c
       "import nvidia.cu13 as m; print(list(m.__path__)[0])"
     OUTPUT_VARIABLE _wheel_root OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
+  execute_process(COMMAND "${Python_EXECUTABLE}" -c
+      "import nvidia as m; print(list(m.__path__)[0])"
+    OUTPUT_VARIABLE _nvidia_root OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
 endif()
 set(_lorank_cuda_libs "")
 foreach(_spec "cublas;cublas_v2.h;libcublas.so.13" "cusolver;cusolverDn.h;libcusolver.so.12"
@@ -29,9 +34,11 @@ foreach(_spec "cublas;cublas_v2.h;libcublas.so.13" "cusolver;cusolverDn.h;libcus
   list(GET _spec 1 _h)
   list(GET _spec 2 _so)
   find_path(LORANK_${_n}_INCLUDE ${_h}
-    HINTS "${_cuda_root}/include" /usr/local/cuda/include "${_wheel_root}/include")
-  find_library(LORANK_${_n}_LIBRARY NAMES ${_n} ${_so}
-    HINTS "${_cuda_root}/lib64" /usr/local/cuda/lib64 "${_wheel_root}/lib")
+    HINTS "${_cuda_root}/include" /usr/local/cuda/include "${_wheel_root}/include"
+          "${_nvidia_root}/${_n}/include")
+  find_library(LORANK_${_n}_LIBRARY NAMES ${_n} ${_so} lib${_n}.so.12 lib${_n}.so.11
+    HINTS "${_cuda_root}/lib64" /usr/local/cuda/lib64 "${_wheel_root}/lib"
+          "${_nvidia_root}/${_n}/lib")
   if(NOT LORANK_${_n}_INCLUDE OR NOT LORANK_${_n}_LIBRARY)
     if(LORANK_CUDA STREQUAL "ON")
       message(FATAL_ERROR "LORANK_CUDA=ON but ${_n} was not found "
