@@ -85,11 +85,16 @@ def test_arithmetic_matches_dense(rng, dtype):
     assert (x * y).ranks == (1, 6, 6, 6, 1)
 
 
-def test_complex_scalar_promotes(rng):
+def test_scalar_promotion_follows_numpy(rng):
     x = lorank.tt.random((2, 3), 2, rng=rng)
     y = x * (1 + 2j)
     assert y.dtype == np.complex128
     np.testing.assert_allclose(y.full(), (1 + 2j) * x.full())
+    x32 = x.astype(np.float32)
+    assert (x32 * 2.5).dtype == np.float32  # Python scalars are weak
+    assert (x32 * 1j).dtype == np.complex64
+    assert (x32 * np.float64(2.0)).dtype == np.result_type(np.float32, np.float64(2.0))
+    assert (x * 3).dtype == np.float64
 
 
 def test_mixed_dtypes_promote(rng):

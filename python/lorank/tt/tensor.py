@@ -21,7 +21,7 @@ from lorank._validation import (
     default_rtol,
     max_rank_list,
 )
-from lorank.errors import ArgumentError, ShapeError
+from lorank.errors import ArgumentError, NumericalError, ShapeError
 from lorank.tt._base import TrainBase
 
 __all__ = ["TT"]
@@ -365,13 +365,10 @@ class TT(TrainBase):
         if isinstance(other, TT):
             return self._hadamard(other)
         if _is_scalar(other):
-            dt = np.result_type(self.dtype, np.min_scalar_type(other)
-                                if not isinstance(other, complex) else np.complex128)
-            dt = compute_dtype([dt], "TT.__mul__")
+            # NumPy's promotion: Python scalars are weak (float32 * 2.5 stays float32).
+            dt = compute_dtype([np.result_type(self.dtype, other)], "TT.__mul__")
             if not np.isfinite(other):
                 msg = f"TT.__mul__: scalar must be finite, got {other}"
-                from lorank.errors import NumericalError
-
                 raise NumericalError(msg)
             cores = [c.astype(dt, copy=False) for c in self._cores]
             cores[0] = cores[0] * dt.type(other)
