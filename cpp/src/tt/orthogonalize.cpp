@@ -144,49 +144,65 @@ void left_orthogonalize(Train<T>& x) {
 
 namespace {
 
-// One bond of the sweep through the Gram matrix L^H L (r1 x r1) of the tall left unfolding
-// L (rows x r1): cheaper than an SVD of L, exact up to sqrt(eps) * sigma_1. Returns false
-// (and changes nothing) where that accuracy could matter: a kept singular value below
-// kMinKept * sigma_1, or an allowed error below kNoise * sqrt(eps) * sigma_1.
+// One bond of the sweep through the Gram matrix of the left unfolding L (rows x r1) on its
+// smaller side (L^H L for tall L, L L^H for wide L): cheaper than an SVD of L, exact up to
+// sqrt(eps) * sigma_1. Returns false (and changes nothing) where that accuracy could matter:
+// a kept singular value below kMinKept * sigma_1, or an allowed error below
+// kNoise * sqrt(eps) * sigma_1.
 template <class T>
 bool gram_bond(Core<T>& c, Core<T>& nxt, double delta2, index_t cap, double& err2) {
   using R = real_t<T>;
   constexpr double kMinKept = 1e-4, kNoise = 1e3;
+  if (!std::is_same_v<R, double>) return false;
   const index_t rows = c.r0 * c.n, r1 = c.r1, cols = nxt.n * nxt.r1;
-  if (rows < r1 || !std::is_same_v<R, double>) return false;
-  std::vector<T> g(r1 * r1);
-  lapack::gemm(Op::C, Op::N, r1, r1, rows, T(1), c.data.data(), r1, c.data.data(), r1, T(0),
-               g.data(), r1);
-  // Row-major G read column-major is conj(G): its eigenvectors are conj(Z).
-  std::vector<R> lam(r1);
-  lapack::eigh(r1, g.data(), r1, lam.data());
-  // Eigenvalues below the rounding noise of G (r1 * eps * lambda_max) are zeros.
-  const R noise = R(r1) * std::numeric_limits<R>::epsilon() * std::max(lam[r1 - 1], R(0));
-  std::vector<R> sig(r1);
-  for (index_t j = 0; j < r1; ++j) {
-    const R l = lam[r1 - 1 - j];
+  const bool tall = rows >= r1;
+  const index_t k = tall ? r1 : rows;
+  std::vector<T> g(k * k);
+  if (tall)
+    lapack::gemm(Op::C, Op::N, r1, r1, rows, T(1), c.data.data(), r1, c.data.data(), r1, T(0),
+                 g.data(), r1);
+  else
+    lapack::gemm(Op::N, Op::C, rows, rows, r1, T(1), c.data.data(), r1, c.data.data(), r1,
+                 T(0), g.data(), rows);
+  // Row-major G read column-major is conj(G): its eigenvectors are the conjugated ones.
+  std::vector<R> lam(k);
+  lapack::eigh(k, g.data(), k, lam.data());
+  // Eigenvalues below the rounding noise of G (k * eps * lambda_max) are zeros.
+  const R noise = R(k) * std::numeric_limits<R>::epsilon() * std::max(lam[k - 1], R(0));
+  std::vector<R> sig(k);
+  for (index_t j = 0; j < k; ++j) {
+    const R l = lam[k - 1 - j];
     sig[j] = l > noise ? std::sqrt(l) : R(0);
   }
   double tail2 = 0.0;
-  const index_t rank = truncation_rank(sig.data(), r1, delta2, cap, tail2);
+  const index_t rank = truncation_rank(sig.data(), k, delta2, cap, tail2);
   const double s1 = sig[0], eps = std::numeric_limits<R>::epsilon();
-  // A zero kept value (rank forced up by the cap) cannot be divided by: use the SVD.
   const double allowed = std::max(std::sqrt(delta2), std::sqrt(tail2));
-  if (s1 == 0.0 || sig[rank - 1] == 0.0 || sig[rank - 1] < kMinKept * s1 || allowed < kNoise * std::sqrt(eps) * s1)
+  if (s1 == 0.0 || sig[rank - 1] == 0.0 || sig[rank - 1] < kMinKept * s1 ||
+      allowed < kNoise * std::sqrt(eps) * s1)
     return false;
   err2 += tail2;
-  // zk = Z_k diag(1/sigma) (r1 x rank) and zh = diag(sigma) Z_k^H (rank x r1), row-major.
-  std::vector<T> zk(r1 * rank), zh(rank * r1);
-  for (index_t a = 0; a < r1; ++a)
-    for (index_t j = 0; j < rank; ++j) {
-      const T z = lorank::conj(g[a + (r1 - 1 - j) * r1]);
-      zk[a * rank + j] = z / T(sig[j]);
-      zh[j * r1 + a] = lorank::conj(z) * T(sig[j]);
-    }
+  // eigenvector j (descending) of G, entry a
+  auto vec = [&](index_t a, index_t j) { return lorank::conj(g[a + (k - 1 - j) * k]); };
   Core<T> core(c.r0, c.n, rank), upd(rank, nxt.n, nxt.r1);
-  lapack::gemm(Op::N, Op::N, rows, rank, r1, T(1), c.data.data(), r1, zk.data(), rank, T(0),
-               core.data.data(), rank);
-  lapack::gemm(Op::N, Op::N, rank, cols, r1, T(1), zh.data(), r1, nxt.data.data(), cols, T(0),
+  std::vector<T> left(r1 * rank), right(rank * r1);
+  if (tall) {
+    // L = W S Z^H: core = L Z_k / sigma, right factor diag(sigma) Z_k^H (row-major).
+    for (index_t a = 0; a < r1; ++a)
+      for (index_t j = 0; j < rank; ++j) {
+        left[a * rank + j] = vec(a, j) / T(sig[j]);
+        right[j * r1 + a] = lorank::conj(vec(a, j)) * T(sig[j]);
+      }
+    lapack::gemm(Op::N, Op::N, rows, rank, r1, T(1), c.data.data(), r1, left.data(), rank, T(0),
+                 core.data.data(), rank);
+  } else {
+    // Eigenvectors of L L^H are W itself: core = W_k, right factor W_k^H L.
+    for (index_t a = 0; a < rows; ++a)
+      for (index_t j = 0; j < rank; ++j) core.data[a * rank + j] = vec(a, j);
+    lapack::gemm(Op::C, Op::N, rank, r1, rows, T(1), core.data.data(), rank, c.data.data(), r1,
+                 T(0), right.data(), r1);
+  }
+  lapack::gemm(Op::N, Op::N, rank, cols, r1, T(1), right.data(), r1, nxt.data.data(), cols, T(0),
                upd.data.data(), cols);
   c = std::move(core);
   nxt = std::move(upd);
