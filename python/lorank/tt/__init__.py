@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from lorank.tt.construct import ones, rank1, random, zeros
+from lorank.tt.construct import ones, random, rank1, zeros
 from lorank.tt.matrix import TTMatrix, kron
 from lorank.tt.sums import round_sum
 from lorank.tt.tensor import TT
