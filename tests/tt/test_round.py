@@ -135,10 +135,25 @@ def test_round_redundant_sum_to_machine_precision(rng):
     assert (y - 3.25 * x).norm(accurate=True) / (3.25 * x.norm()) < 1e-13
 
 
-def test_randomized_needs_max_rank(rng):
+def test_randomized_needs_max_rank_or_a_checkable_rtol(rng):
     x = lorank.tt.random((2, 3, 4), 3, rng=rng)
-    with pytest.raises(lorank.errors.ArgumentError, match="needs max_rank"):
+    with pytest.raises(lorank.errors.ArgumentError, match="needs max_rank, or rtol >="):
         x.round(method="randomized")
+    with pytest.raises(lorank.errors.ArgumentError, match="needs max_rank"):
+        x.round(method="randomized", rtol=1e-9)
+
+
+@pytest.mark.parametrize("rtol", [1e-1, 1e-3, 1e-5])
+def test_randomized_adaptive_meets_rtol(rng, rtol):
+    """Without max_rank the randomized method grows its sketch until the error meets rtol."""
+    s = _noisy_sum(rng, np.float64, shape=(4, 4, 4, 4, 4, 4))
+    full = s.full()
+    y, info = s.round(rtol=rtol, method="randomized", rng=3, return_info=True)
+    err = np.linalg.norm(y.full() - full) / np.linalg.norm(full)
+    assert err <= rtol * (1 + 1e-6)
+    assert info.rel_error == pytest.approx(err, rel=1e-3, abs=1e-7)
+    ranks_svd = s.round(rtol=rtol / np.sqrt(2), method="svd").ranks
+    assert all(a <= b for a, b in zip(y.ranks, ranks_svd))
 
 
 @pytest.mark.parametrize("factor", [0.25, 4.0])

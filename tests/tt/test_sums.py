@@ -67,7 +67,21 @@ def test_round_sum_bad_input(rng):
         lorank.tt.round_sum([x, lorank.tt.random((2, 4), 2, rng=rng)])
     with pytest.raises(ArgumentError, match="needs max_rank"):
         lorank.tt.round_sum([x, x], method="randomized")
+    y = lorank.tt.round_sum([x, x], method="randomized", rtol=1e-4)
+    np.testing.assert_allclose(y.full(), 2 * x.full(), atol=1e-4 * np.abs(x.full()).max() * 4)
     with pytest.raises(ArgumentError, match="oversample"):
         lorank.tt.round_sum([x, x], max_rank=2, method="randomized", oversample=-1)
     with pytest.raises(RankError):
         lorank.tt.round_sum([x, x], max_rank=0)
+
+
+def test_round_sum_repeated_terms_randomized(rng):
+    """Repeated terms make the stacked sketch rank-deficient; its blocks must share one
+    scale for the sketch to span the sum (a regression test)."""
+    x = lorank.tt.random((2, 4, 2, 3, 4, 2), 2, rng=rng)
+    y = lorank.tt.random((2, 4, 2, 3, 4, 2), 1, rng=rng)
+    terms = [x, 0.3 * y, x]
+    dense = sum(t.full() for t in terms)
+    for max_rank in (None, 3):
+        z = lorank.tt.round_sum(terms, rtol=1e-3, max_rank=max_rank, method="randomized", rng=0)
+        assert np.linalg.norm(z.full() - dense) <= 1e-10 * np.linalg.norm(dense)

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <type_traits>
 
 #include "detail.hpp"
@@ -82,25 +83,37 @@ class GaussianStream {
   bool has_spare_ = false;
 };
 
-// Right partial contractions of x with the random train: w[k] (r1_k x l_{k+1}), row-major,
-// w[d-1] = 1 and w[k-1] = X_k w[k] R_k^H.
+// Right partial contractions of each term with the random train: w[j][k] (r1_k x l_{k+1}),
+// row-major, w[j][d-1] = 1 and w[j][k-1] = X^j_k w[j][k] R_k^H. Stacked over j they sketch
+// the sum, so every step is rescaled by one power of two common to all terms (only the
+// range matters; long trains would overflow otherwise).
 template <class T>
-std::vector<std::vector<T>> sketch_right(const TrainView<T>& x, const Train<T>& rnd) {
-  const size_t d = x.size();
-  std::vector<std::vector<T>> w(d);
-  w[d - 1] = {T(1)};
+std::vector<std::vector<std::vector<T>>> sketch_right(const std::vector<TrainView<T>>& terms,
+                                                      const Train<T>& rnd) {
+  const size_t d = rnd.size();
+  std::vector<std::vector<std::vector<T>>> w(terms.size(), std::vector<std::vector<T>>(d));
+  for (auto& wj : w) wj[d - 1] = {T(1)};
   std::vector<T> tmp;
   for (size_t k = d - 1; k >= 1; --k) {
-    const CoreView<T>& xk = x[k];
     const Core<T>& rk = rnd[k];
-    tmp.resize(xk.r0 * xk.n * rk.r1);
-    lapack::gemm(Op::N, Op::N, xk.r0 * xk.n, rk.r1, xk.r1, T(1), xk.data, xk.r1, w[k].data(),
-                 rk.r1, T(0), tmp.data(), rk.r1);
-    w[k - 1].assign(xk.r0 * rk.r0, T(0));
-    lapack::gemm(Op::N, Op::C, xk.r0, rk.r0, xk.n * rk.r1, T(1), tmp.data(), xk.n * rk.r1,
-                 rk.data.data(), rk.n * rk.r1, T(0), w[k - 1].data(), rk.r0);
-    // Only the range of the sketch matters: drop its scale (long trains would overflow).
-    normalize_pow2(index_t(w[k - 1].size()), w[k - 1].data());
+    double mx = 0.0;
+    for (size_t j = 0; j < terms.size(); ++j) {
+      const CoreView<T>& xk = terms[j][k];
+      tmp.resize(xk.r0 * xk.n * rk.r1);
+      lapack::gemm(Op::N, Op::N, xk.r0 * xk.n, rk.r1, xk.r1, T(1), xk.data, xk.r1,
+                   w[j][k].data(), rk.r1, T(0), tmp.data(), rk.r1);
+      auto& out = w[j][k - 1];
+      out.assign(xk.r0 * rk.r0, T(0));
+      lapack::gemm(Op::N, Op::C, xk.r0, rk.r0, xk.n * rk.r1, T(1), tmp.data(), xk.n * rk.r1,
+                   rk.data.data(), rk.n * rk.r1, T(0), out.data(), rk.r0);
+      mx = std::max(mx, double(lapack::max_abs(index_t(out.size()), out.data())));
+    }
+    int e = 0;
+    if (mx > 0.0 && std::isfinite(mx)) std::frexp(mx, &e);
+    if (e != 0)
+      for (auto& wj : w)
+        lapack::scale(index_t(wj[k - 1].size()), real_t<T>(std::ldexp(1.0, -e)),
+                      wj[k - 1].data());
   }
   return w;
 }
@@ -159,26 +172,15 @@ Train<T> add_trains(const std::vector<TrainView<T>>& terms) {
   return out;
 }
 
+namespace {
+
+// One randomize-then-orthogonalize pass with sketch ranks l (length d + 1), then the exact
+// truncation of the left-orthogonal sketch under `trunc`; rsum are the ranks of the sum.
 template <class T>
-Rounded<T> round_randomized(const std::vector<TrainView<T>>& terms, const Truncation& trunc,
-                            std::uint64_t seed, index_t oversample) {
-  check_same_modes(terms);
+Rounded<T> sketch_round(const std::vector<TrainView<T>>& terms, const Truncation& trunc,
+                        const std::vector<index_t>& l, const std::vector<index_t>& rsum,
+                        std::uint64_t seed) {
   const size_t d = terms.front().size();
-  if (d < 2) {
-    const Train<T> sum = add_trains(terms);
-    return round(views(sum), trunc, RoundMethod::Svd);
-  }
-  LORANK_CHECK(oversample >= 0, RankError, "round: oversample must be >= 0, got ", oversample);
-  // Sketch ranks l_k = min(cap_k + oversample, R_k), R_k the rank of the sum at bond k.
-  std::vector<index_t> l(d + 1, 1), rsum(d + 1, 1);
-  for (size_t k = 0; k + 1 < d; ++k) {
-    const index_t cap = bond_cap(trunc, k);
-    LORANK_CHECK(cap > 0, RankError, "round: method='randomized' needs max_rank, bond ", k,
-                 " has none");
-    rsum[k + 1] = 0;
-    for (const auto& t : terms) rsum[k + 1] += t[k].r1;
-    l[k + 1] = std::min(cap + oversample, rsum[k + 1]);
-  }
   GaussianStream gen(seed);
   Train<T> rnd;
   for (size_t k = 0; k < d; ++k) {
@@ -188,8 +190,7 @@ Rounded<T> round_randomized(const std::vector<TrainView<T>>& terms, const Trunca
     rnd.push_back(std::move(rc));
   }
   // Sketch each term on its own; stacked, they sketch the sum (its cores are block-diagonal).
-  std::vector<std::vector<std::vector<T>>> w;
-  for (const auto& t : terms) w.push_back(sketch_right(t, rnd));
+  const auto w = sketch_right(terms, rnd);
 
   // cur: the current core of the sum, left-multiplied by what the sweep carried so far,
   // (a, n, R) row-major. It starts as the first cores of the terms side by side.
@@ -295,6 +296,50 @@ Rounded<T> round_randomized(const std::vector<TrainView<T>>& terms, const Trunca
   const double err_scaled = std::max(err_trunc, std::sqrt(rel2) * norm_scaled);
   set_errors(res, err_scaled, norm_scaled, exponent);
   return res;
+}
+
+}  // namespace
+
+template <class T>
+Rounded<T> round_randomized(const std::vector<TrainView<T>>& terms, const Truncation& trunc,
+                            std::uint64_t seed, index_t oversample) {
+  check_same_modes(terms);
+  const size_t d = terms.front().size();
+  if (d < 2) {
+    const Train<T> sum = add_trains(terms);
+    return round(views(sum), trunc, RoundMethod::Svd);
+  }
+  LORANK_CHECK(oversample >= 0, RankError, "round: oversample must be >= 0, got ", oversample);
+  // Sketch ranks: cap + oversample on capped bonds; bonds without a cap start at
+  // oversample + 10 and double until the measured error meets rtol (adaptive mode).
+  std::vector<index_t> l(d + 1, 1), rsum(d + 1, 1);
+  bool adaptive = false;
+  for (size_t k = 0; k + 1 < d; ++k) {
+    const index_t cap = bond_cap(trunc, k);
+    rsum[k + 1] = 0;
+    for (const auto& t : terms) rsum[k + 1] += t[k].r1;
+    adaptive = adaptive || cap <= 0;
+    l[k + 1] = std::min(cap > 0 ? cap + oversample : oversample + 10, rsum[k + 1]);
+  }
+  if (!adaptive) return sketch_round(terms, trunc, l, rsum, seed);
+  const double floor = 100.0 * std::sqrt(double(std::numeric_limits<real_t<T>>::epsilon()));
+  LORANK_CHECK(trunc.rtol >= floor, Error,
+               "round: method='randomized' without max_rank needs rtol >= ", floor,
+               " (its error check is accurate to about sqrt(eps)), got ", trunc.rtol);
+  // Half the budget for the sketch, half for the truncation of the sketch.
+  Truncation inner = trunc;
+  inner.rtol = trunc.rtol / std::sqrt(2.0);
+  for (;;) {
+    Rounded<T> res = sketch_round(terms, inner, l, rsum, seed);
+    bool grown = false;
+    for (size_t k = 0; k + 1 < d; ++k)
+      if (bond_cap(trunc, k) <= 0 && l[k + 1] < rsum[k + 1]) {
+        l[k + 1] = std::min(2 * l[k + 1], rsum[k + 1]);
+        grown = true;
+      }
+    if (res.rel_error <= trunc.rtol || !grown) return res;
+    seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;  // a fresh sketch
+  }
 }
 
 #define LORANK_INSTANTIATE(T)                                                                 \

@@ -198,7 +198,9 @@ class TT(TrainBase):
             ``'gram'``: Gram matrices of both sides and small SVDs (Al Daas, Ballard, Benner
             2022); accuracy about sqrt(eps) relative to ||x||: use it for rtol >= 1e-6.
             ``'randomized'``: randomize-then-orthogonalize sketch of rank max_rank + 10
-            (Al Daas et al. 2023) followed by an SVD rounding; needs max_rank.
+            (Al Daas et al. 2023) followed by an exact truncation of the sketch. Without
+            max_rank the sketch rank doubles until the measured error meets rtol (which must
+            then be >= 100 sqrt(eps), the accuracy of that measurement).
             ``'auto'``: ``'orth-gram'`` in double precision, ``'svd'`` otherwise.
         rng : int or numpy.random.Generator, optional
             Seed of the randomized sketch.
@@ -208,7 +210,9 @@ class TT(TrainBase):
         Notes
         -----
         Complexity: O(d n r^3) for 'svd' and 'gram'; O(d n r^2 l) for 'randomized'.
-        Ranks never exceed those the 'svd' path returns for the same request.
+        Ranks never exceed those the 'svd' path returns for the same request; for
+        'randomized' without max_rank, those it returns for rtol / sqrt(2) (half of the
+        budget goes to the sketch).
 
         References
         ----------
@@ -432,8 +436,14 @@ def _choose_method(method: str, rtol: float, dtype: np.dtype, caps: list[int], w
         msg = f"{who}: method must be one of {ROUND_METHODS}, got {method!r}"
         raise ArgumentError(msg)
     if method == "randomized" and any(c == 0 for c in caps):
-        msg = f"{who}: method='randomized' needs max_rank"
-        raise ArgumentError(msg)
+        floor = 100 * math.sqrt(float(np.finfo(dtype).eps))
+        if rtol < floor:
+            msg = (
+                f"{who}: method='randomized' needs max_rank, or rtol >= {floor:.2g} (without a "
+                f"cap it grows its sketch until a measured error, accurate to about sqrt(eps), "
+                f"meets rtol); got rtol={rtol:.3g}"
+            )
+            raise ArgumentError(msg)
     if method != "auto":
         return method
     # orth-gram checks per bond whether its Gram shortcut is accurate enough and falls back
