@@ -173,3 +173,24 @@ def test_failed_call_leaves_operand_unchanged(x):
         x.round(max_rank=[1])
     for a, b in zip(before, x.cores):
         np.testing.assert_array_equal(a, b)
+
+
+def test_mixed_devices_raise_without_a_gpu(monkeypatch):
+    """NumPy and CuPy operands in one call raise DeviceMismatchError before any GPU work
+    (checked with a stand-in class from a module named like CuPy's)."""
+    import sys
+    import types
+
+    from lorank._device import array_module
+    from lorank.errors import DeviceMismatchError
+
+    fake_mod = types.ModuleType("cupy")
+    monkeypatch.setitem(sys.modules, "cupy", fake_mod)
+    FakeArray = type("ndarray", (), {"__module__": "cupy._core.core"})
+    gpu = FakeArray()
+    with pytest.raises(DeviceMismatchError, match="different devices"):
+        array_module(np.ones(3), gpu, who="TT.__add__")
+    x = lorank.tt.random((2, 3), 2, rng=0)
+    y = TT._trusted([gpu, gpu])
+    with pytest.raises(DeviceMismatchError, match="TT.dot: operands are on different devices"):
+        lorank.tt.tensor._common(x, y, "TT.dot")
