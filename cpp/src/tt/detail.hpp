@@ -39,6 +39,14 @@ Core<T> copy_core(const CoreView<T>& v) {
 }
 
 template <class T>
+Train<T> copy_train(const TrainView<T>& x) {
+  Train<T> out;
+  out.reserve(x.size());
+  for (const auto& v : x) out.push_back(copy_core(v));
+  return out;
+}
+
+template <class T>
 double frobenius(const T* a, index_t size) {
   // Scaled sum of squares: no overflow for entries near the type's limits.
   double scale = 0.0, ssq = 1.0;

@@ -255,9 +255,7 @@ double truncate_left_to_right(Train<T>& x, const Truncation& trunc, double norm,
 template <class T>
 Train<T> orthogonalize(const TrainView<T>& x, Side side) {
   check_train(x, "orthogonalize");
-  Train<T> out;
-  out.reserve(x.size());
-  for (const auto& v : x) out.push_back(detail::copy_core(v));
+  Train<T> out = detail::copy_train(x);
   if (side == Side::Right) {
     // The power of two taken out along the way goes back into the first core.
     std::int64_t e = detail::right_orthogonalize(out).exponent;

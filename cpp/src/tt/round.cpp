@@ -13,17 +13,9 @@ namespace {
 using lapack::Op;
 
 template <class T>
-Train<T> copy_train(const TrainView<T>& x) {
-  Train<T> out;
-  out.reserve(x.size());
-  for (const auto& v : x) out.push_back(detail::copy_core(v));
-  return out;
-}
-
-template <class T>
 Rounded<T> round_svd(const TrainView<T>& x, const Truncation& trunc, bool allow_gram = false) {
   Rounded<T> res;
-  res.cores = copy_train(x);
+  res.cores = detail::copy_train(x);
   // The fast variant also reveals numerical rank while orthogonalizing.
   const detail::OrthScale sc = detail::right_orthogonalize(res.cores, allow_gram);
   const auto& c0 = res.cores.front();
@@ -60,7 +52,7 @@ template <class T>
 Rounded<T> round_gram(const TrainView<T>& x, const Truncation& trunc) {
   const size_t d = x.size();
   Rounded<T> res;
-  res.cores = copy_train(x);
+  res.cores = detail::copy_train(x);
   Train<T>& c = res.cores;
   // Right Gram matrices: gr[k] (r1_k x r1_k, row-major) of the part right of bond k.
   std::vector<std::vector<T>> gr(d);
