@@ -12,13 +12,7 @@ namespace {
 // and add the log of the factor removed to `log_scale`.
 template <class T>
 void rescale(std::vector<T>& v, double& log_scale) {
-  const double mx = double(lapack::max_abs(index_t(v.size()), v.data()));
-  if (mx == 0.0 || !std::isfinite(mx)) return;
-  int e = 0;
-  std::frexp(mx, &e);
-  if (e == 0) return;
-  lapack::scale(index_t(v.size()), real_t<T>(std::ldexp(1.0, -e)), v.data());
-  log_scale += e * 0.6931471805599453;  // ln 2
+  log_scale += detail::normalize_pow2(index_t(v.size()), v.data()) * 0.6931471805599453;
 }
 
 }  // namespace
