@@ -42,10 +42,11 @@ TrainIn<T> train_in(const py::sequence& cores, const char* who) {
 }
 
 /// Moves an owning buffer into a NumPy array without copying.
-template <class T>
-py::array_t<T> to_numpy(std::vector<T>&& data, std::vector<py::ssize_t> shape) {
-  auto* owner = new std::vector<T>(std::move(data));
-  py::capsule free_when_done(owner, [](void* p) { delete static_cast<std::vector<T>*>(p); });
+template <class T, class Alloc>
+py::array_t<T> to_numpy(std::vector<T, Alloc>&& data, std::vector<py::ssize_t> shape) {
+  using Owner = std::vector<T, Alloc>;
+  auto* owner = new Owner(std::move(data));
+  py::capsule free_when_done(owner, [](void* p) { delete static_cast<Owner*>(p); });
   return py::array_t<T>(shape, owner->data(), free_when_done);
 }
 

@@ -96,6 +96,12 @@ LORANK_EIG_CPLX(z, cdouble, double)
     const T one(1);                                                                          \
     LORANK_F77(p##trsm)(&side, &uplo, &tr, &dg, &m, &n, &one, a, &lda, b, &ldb, 1, 1, 1, 1); \
   }                                                                                          \
+  void f_trsm_left(f_int m, f_int n, const T* a, f_int lda, T* b, f_int ldb) {               \
+    /* B <- inv(A) * B, A upper triangular, non-unit */                                      \
+    const char side = 'L', uplo = 'U', tr = 'N', dg = 'N';                                   \
+    const T one(1);                                                                          \
+    LORANK_F77(p##trsm)(&side, &uplo, &tr, &dg, &m, &n, &one, a, &lda, b, &ldb, 1, 1, 1, 1); \
+  }                                                                                          \
   void f_trmm_left(f_int m, f_int n, const T* a, f_int lda, T* b, f_int ldb) {               \
     /* B <- A * B, A upper triangular, non-unit */                                           \
     const char side = 'L', uplo = 'U', tr = 'N', dg = 'N';                                   \
@@ -149,10 +155,11 @@ LORANK_L1_CALL(d, d, double, double)
 LORANK_L1_CALL(c, cs, cfloat, float)
 LORANK_L1_CALL(z, zd, cdouble, double)
 
-// One CholeskyQR pass: a <- a * inv(R) with R^H R = a^H a; false if the Gram matrix is not
-// numerically positive definite. With `check`, also false unless ||a^H a - I||_F <= 1/2.
+// One CholeskyQR pass: a <- a * inv(R) with R^H R = a^H a (left as is without `apply`);
+// false if the Gram matrix is not numerically positive definite. With `check`, also false
+// unless ||a^H a - I||_F <= 1/2.
 template <class T>
-bool cholqr_pass(f_int m, f_int n, T* a, f_int lda, T* g, bool check) {
+bool cholqr_pass(f_int m, f_int n, T* a, f_int lda, T* g, bool check, bool apply = true) {
   f_gram(m, n, a, lda, g, n);
   if (check) {
     double dev2 = 0.0;
@@ -166,25 +173,27 @@ bool cholqr_pass(f_int m, f_int n, T* a, f_int lda, T* g, bool check) {
   if (f_potrf(n, g, n) != 0) return false;
   for (f_int j = 0; j < n; ++j)
     for (f_int i = j + 1; i < n; ++i) g[i + static_cast<index_t>(j) * n] = T(0);
-  f_trsm_run(m, n, g, n, a, lda);
+  if (apply) f_trsm_run(m, n, g, n, a, lda);
   return true;
 }
 
 }  // namespace
 
 template <class T>
-bool cholesky_qr2(index_t m_, index_t n_, T* a, index_t lda_, T* r) {
+bool cholesky_qr2(index_t m_, index_t n_, T* a, index_t lda_, T* r, T* r2) {
   const f_int m = to_int(m_, "m"), n = to_int(n_, "n"), lda = to_int(lda_, "lda");
   if (m < n || n == 0) return false;
   std::vector<T> keep(static_cast<size_t>(m) * n), g2(static_cast<size_t>(n) * n);
   for (f_int j = 0; j < n; ++j)
     std::copy(a + static_cast<index_t>(j) * lda, a + static_cast<index_t>(j) * lda + m,
               keep.begin() + static_cast<index_t>(j) * m);
-  bool ok = cholqr_pass(m, n, a, lda, r, false) && cholqr_pass(m, n, a, lda, g2.data(), true);
+  bool ok = cholqr_pass(m, n, a, lda, r, false) &&
+            cholqr_pass(m, n, a, lda, g2.data(), true, r2 == nullptr);
   for (const T* p = a; ok && p != a + static_cast<index_t>(n - 1) * lda + m; ++p)
     if (!std::isfinite(std::abs(*p))) ok = false;
   if (ok) {
     f_trmm_left(n, n, g2.data(), n, r, n);  // R = R2 * R1
+    if (r2 != nullptr) std::copy(g2.begin(), g2.end(), r2);
     return true;
   }
   for (f_int j = 0; j < n; ++j)
@@ -317,6 +326,14 @@ void svd(index_t m_, index_t n_, T* a, index_t lda_, T* u, real_t<T>* s, T* vt) 
 }
 
 template <class T>
+void solve_upper(index_t n_, index_t nrhs_, const T* r, index_t ldr_, T* b, index_t ldb_) {
+  const f_int n = to_int(n_, "n"), nrhs = to_int(nrhs_, "nrhs"), ldr = to_int(ldr_, "ldr"),
+              ldb = to_int(ldb_, "ldb");
+  if (n == 0 || nrhs == 0) return;
+  f_trsm_left(n, nrhs, r, ldr, b, ldb);
+}
+
+template <class T>
 void eigh(index_t n_, T* a, index_t lda_, real_t<T>* w) {
   const f_int n = to_int(n_, "n"), lda = to_int(lda_, "lda");
   if (n == 0) return;
@@ -341,7 +358,8 @@ void eigh(index_t n_, T* a, index_t lda_, real_t<T>* w) {
   template real_t<T> max_abs<T>(index_t, const T*);                                            \
   template void scale<T>(index_t, real_t<T>, T*);                                              \
   template void qr_r<T>(index_t, index_t, T*, index_t, T*);                                    \
-  template bool cholesky_qr2<T>(index_t, index_t, T*, index_t, T*);                                 \
+  template bool cholesky_qr2<T>(index_t, index_t, T*, index_t, T*, T*);                         \
+  template void solve_upper<T>(index_t, index_t, const T*, index_t, T*, index_t);                                 \
   template index_t qr_pivoted<T>(index_t, index_t, T*, index_t, double, std::vector<index_t>&, \
                                  std::vector<T>&, double&);                                     \
   template void svd<T>(index_t, index_t, T*, index_t, T*, real_t<T>*, T*);                     \

@@ -109,4 +109,18 @@ void LORANK_F77(cheevd)(const char*, const char*, const f_int*, cfloat*, const f
 void LORANK_F77(zheevd)(const char*, const char*, const f_int*, cdouble*, const f_int*,
                         double*, cdouble*, const f_int*, double*, const f_int*, f_int*,
                         const f_int*, f_int*, flen, flen);
+
+// Tridiagonal route to selected eigenpairs (eigh_top.cpp).
+void LORANK_F77(ssytrd)(const char*, const f_int*, float*, const f_int*, float*, float*, float*,
+                        float*, const f_int*, f_int*, flen);
+void LORANK_F77(dsytrd)(const char*, const f_int*, double*, const f_int*, double*, double*,
+                        double*, double*, const f_int*, f_int*, flen);
+void LORANK_F77(ssterf)(const f_int*, float*, float*, f_int*);
+void LORANK_F77(dsterf)(const f_int*, double*, double*, f_int*);
+void LORANK_F77(sormtr)(const char*, const char*, const char*, const f_int*, const f_int*,
+                        const float*, const f_int*, const float*, float*, const f_int*, float*,
+                        const f_int*, f_int*, flen, flen, flen);
+void LORANK_F77(dormtr)(const char*, const char*, const char*, const f_int*, const f_int*,
+                        const double*, const f_int*, const double*, double*, const f_int*,
+                        double*, const f_int*, f_int*, flen, flen, flen);
 }

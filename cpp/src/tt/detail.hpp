@@ -38,6 +38,40 @@ Core<T> copy_core(const CoreView<T>& v) {
   return c;
 }
 
+/// The train read backwards: cores reversed, each (r0, n, r1) transposed to (r1, n, r0).
+/// Left-orthogonal cores become right-orthogonal ones.
+template <class T>
+Train<T> mirror(const TrainView<T>& x) {
+  Train<T> out;
+  out.reserve(x.size());
+  for (auto it = x.rbegin(); it != x.rend(); ++it) {
+    const CoreView<T>& v = *it;
+    Core<T> c(v.r1, v.n, v.r0);
+    for (index_t b = 0; b < v.r1; ++b)
+      for (index_t i = 0; i < v.n; ++i) {
+        T* dst = c.data.data() + (b * v.n + i) * v.r0;
+        const T* src = v.data + i * v.r1 + b;
+        for (index_t a = 0; a < v.r0; ++a) dst[a] = src[a * v.n * v.r1];
+      }
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+template <class T>
+Train<T> mirror(const Train<T>& x) {
+  return mirror(views(x));
+}
+
+/// The per-bond caps of the mirrored train.
+inline Truncation mirror(const Truncation& t, size_t d) {
+  Truncation m{t.rtol, {}};
+  if (d < 2 || t.max_rank.empty()) return m;
+  m.max_rank.resize(d - 1);
+  for (size_t k = 0; k + 1 < d; ++k) m.max_rank[k] = bond_cap(t, d - 2 - k);
+  return m;
+}
+
 template <class T>
 Train<T> copy_train(const TrainView<T>& x) {
   Train<T> out;
@@ -71,12 +105,20 @@ struct OrthScale {
   std::int64_t exponent = 0;
 };
 
+/// Per core, an upper-triangular R2 (column-major) whose inverse the core still needs: the
+/// orthonormal core is inv(R2)^T times the stored one; empty where nothing is pending.
+template <class T>
+using LazyFactors = std::vector<std::vector<T>>;
+
 /// In place: make cores k = last..1 right-orthogonal, pushing the factors leftward, each R
 /// factor scaled by a power of two to keep magnitudes near 1 (long trains neither overflow
 /// nor underflow). With `reveal_rank`, rank-deficient cores go through pivoted QR and lose
-/// the rows of R at rounding-noise level.
+/// the rows of R at rounding-noise level. With `lazy`, CholeskyQR2 skips its last
+/// triangular solve (the costliest step) and records R2 instead, for a sweep that applies
+/// inv(R2) to the small factor entering each core (truncate_left_to_right).
 template <class T>
-OrthScale right_orthogonalize(Train<T>& x, bool reveal_rank = false);
+OrthScale right_orthogonalize(Train<T>& x, bool reveal_rank = false,
+                              LazyFactors<T>* lazy = nullptr);
 
 /// Scale the cores by 2^exponent in total, spread evenly (exact powers of two).
 template <class T>
@@ -104,12 +146,13 @@ void set_errors(Rounded<T>& r, double err_scaled, double norm_scaled, std::int64
 template <class T>
 void left_orthogonalize(Train<T>& x);
 
-/// In place: truncate a right-orthogonal train by a left-to-right sweep. Each bond uses an
+/// In place: truncate a right-orthogonal train (up to the `lazy` factors of
+/// right_orthogonalize) by a left-to-right sweep. Each bond uses an
 /// SVD of its left unfolding, or with `allow_gram` the cheaper Gram eigendecomposition
 /// where that is accurate enough for the request (see gram_bond). Returns the error made.
 template <class T>
 double truncate_left_to_right(Train<T>& x, const Truncation& trunc, double norm,
-                              bool allow_gram);
+                              bool allow_gram, const LazyFactors<T>* lazy = nullptr);
 
 /// The exact sum of trains with equal mode sizes (block-diagonal cores, ranks add).
 template <class T>

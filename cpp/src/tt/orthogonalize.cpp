@@ -22,15 +22,21 @@ class Orthonormalizer {
   explicit Orthonormalizer(bool reveal_rank) : reveal_rank_(reveal_rank) {}
 
   /// Returns the rank; r is column-major (rank x n); adds the squared norm dropped,
-  /// relative to the block's, to rel_dropped2.
+  /// relative to the block's, to rel_dropped2. With `lazy`, a CholeskyQR2 leaves its last
+  /// triangular solve undone: Q = a * inv(*lazy) (see lapack::cholesky_qr2); `lazy` is
+  /// left empty when `a` holds Q itself.
   template <class T>
-  index_t operator()(index_t m, index_t n, T* a, std::vector<T>& r, double& rel_dropped2) {
+  index_t operator()(index_t m, index_t n, T* a, std::vector<T>& r, double& rel_dropped2,
+                     std::vector<T>* lazy = nullptr) {
+    if (lazy != nullptr) lazy->clear();
     if (failures_ < 2 && m >= n) {
       r.assign(n * n, T(0));
-      if (lapack::cholesky_qr2(m, n, a, m, r.data())) {
+      if (lazy != nullptr) lazy->resize(n * n);
+      if (lapack::cholesky_qr2(m, n, a, m, r.data(), lazy ? lazy->data() : nullptr)) {
         failures_ = 0;
         return n;
       }
+      if (lazy != nullptr) lazy->clear();
       ++failures_;
     }
     if (reveal_rank_) {
@@ -88,15 +94,17 @@ void spread_exponent(Train<T>& x, std::int64_t exponent) {
 }
 
 template <class T>
-OrthScale right_orthogonalize(Train<T>& x, bool reveal_rank) {
+OrthScale right_orthogonalize(Train<T>& x, bool reveal_rank, LazyFactors<T>* lazy) {
   std::vector<T> r;
   Orthonormalizer qr(reveal_rank);
   OrthScale out;
+  if (lazy != nullptr) lazy->assign(x.size(), {});
   for (size_t k = x.size() - 1; k >= 1; --k) {
     Core<T>& c = x[k];
     // Row-major (r0, n*r1) is column-major A = (n*r1 x r0); A = Q R gives core = Q^T.
     const index_t m = c.n * c.r1, old_r0 = c.r0;
-    const index_t rank = qr(m, old_r0, c.data.data(), r, out.rel_dropped2);
+    const index_t rank =
+        qr(m, old_r0, c.data.data(), r, out.rel_dropped2, lazy ? &(*lazy)[k] : nullptr);
     // R ~ 2^e R': the power of two leaves the train, so magnitudes stay near 1.
     out.exponent += normalize_pow2(rank * old_r0, r.data());
     c.data.resize(rank * m);
@@ -144,13 +152,21 @@ void left_orthogonalize(Train<T>& x) {
 
 namespace {
 
+// The factor F (rank x r1, row-major) that multiplies the next core becomes F inv(R2)^T
+// when the next core holds Q1 with its triangular solve left undone (lazy R2).
+template <class T>
+void apply_lazy(const std::vector<T>& r2, index_t rank, index_t r1, T* f) {
+  if (!r2.empty()) lapack::solve_upper(r1, rank, r2.data(), r1, f, r1);
+}
+
 // One bond of the sweep through the Gram matrix of the left unfolding L (rows x r1) on its
 // smaller side (L^H L for tall L, L L^H for wide L): cheaper than an SVD of L, exact up to
 // sqrt(eps) * sigma_1. Returns false (and changes nothing) where that accuracy could matter:
 // a kept singular value below kMinKept * sigma_1, or an allowed error below
 // kNoise * sqrt(eps) * sigma_1.
 template <class T>
-bool gram_bond(Core<T>& c, Core<T>& nxt, double delta2, index_t cap, double& err2) {
+bool gram_bond(Core<T>& c, Core<T>& nxt, const std::vector<T>& r2, double delta2, index_t cap,
+               double& err2) {
   using R = real_t<T>;
   constexpr double kMinKept = 1e-4, kNoise = 1e3;
   if (!std::is_same_v<R, double>) return false;
@@ -165,22 +181,28 @@ bool gram_bond(Core<T>& c, Core<T>& nxt, double delta2, index_t cap, double& err
     lapack::gemm(Op::N, Op::C, rows, rows, r1, T(1), c.data.data(), r1, c.data.data(), r1,
                  T(0), g.data(), rows);
   // Row-major G read column-major is conj(G): its eigenvectors are the conjugated ones.
-  std::vector<R> lam(k);
-  lapack::eigh(k, g.data(), k, lam.data());
-  // Eigenvalues below the rounding noise of G (k * eps * lambda_max) are zeros.
-  const R noise = R(k) * std::numeric_limits<R>::epsilon() * std::max(lam[k - 1], R(0));
-  std::vector<R> sig(k);
-  for (index_t j = 0; j < k; ++j) {
-    const R l = lam[k - 1 - j];
-    sig[j] = l > noise ? std::sqrt(l) : R(0);
-  }
+  // Eigenvalues first: the rank (and whether this bond can use G at all) decides how many
+  // eigenvectors are needed.
+  std::vector<R> lam(k), sig(k);
   double tail2 = 0.0;
-  const index_t rank = truncation_rank(sig.data(), k, delta2, cap, tail2);
-  const double s1 = sig[0], eps = std::numeric_limits<R>::epsilon();
-  const double allowed = std::max(std::sqrt(delta2), std::sqrt(tail2));
-  if (s1 == 0.0 || sig[rank - 1] == 0.0 || sig[rank - 1] < kMinKept * s1 ||
-      allowed < kNoise * std::sqrt(eps) * s1)
-    return false;
+  index_t rank = 0;
+  bool usable = false;
+  auto choose = [&](const R* w) -> index_t {
+    // Eigenvalues below the rounding noise of G (k * eps * lambda_max) are zeros.
+    const R noise = R(k) * std::numeric_limits<R>::epsilon() * std::max(w[k - 1], R(0));
+    for (index_t j = 0; j < k; ++j) {
+      const R l = w[k - 1 - j];
+      sig[j] = l > noise ? std::sqrt(l) : R(0);
+    }
+    rank = truncation_rank(sig.data(), k, delta2, cap, tail2);
+    const double s1 = sig[0], eps = std::numeric_limits<R>::epsilon();
+    const double allowed = std::max(std::sqrt(delta2), std::sqrt(tail2));
+    usable = !(s1 == 0.0 || sig[rank - 1] == 0.0 || sig[rank - 1] < kMinKept * s1 ||
+               allowed < kNoise * std::sqrt(eps) * s1);
+    return usable ? rank : 0;
+  };
+  lapack::eigh_top<T>(k, g.data(), k, lam.data(), choose);
+  if (!usable) return false;
   err2 += tail2;
   // eigenvector j (descending) of G, entry a
   auto vec = [&](index_t a, index_t j) { return lorank::conj(g[a + (k - 1 - j) * k]); };
@@ -202,6 +224,7 @@ bool gram_bond(Core<T>& c, Core<T>& nxt, double delta2, index_t cap, double& err
     lapack::gemm(Op::C, Op::N, rank, r1, rows, T(1), core.data.data(), rank, c.data.data(), r1,
                  T(0), right.data(), r1);
   }
+  apply_lazy(r2, rank, r1, right.data());
   lapack::gemm(Op::N, Op::N, rank, cols, r1, T(1), right.data(), r1, nxt.data.data(), cols, T(0),
                upd.data.data(), cols);
   c = std::move(core);
@@ -211,7 +234,8 @@ bool gram_bond(Core<T>& c, Core<T>& nxt, double delta2, index_t cap, double& err
 
 // One bond of the sweep through the SVD of the left unfolding (exact).
 template <class T>
-void svd_bond(Core<T>& c, Core<T>& nxt, double delta2, index_t cap, double& err2) {
+void svd_bond(Core<T>& c, Core<T>& nxt, const std::vector<T>& r2, double delta2, index_t cap,
+              double& err2) {
   // Row-major L (r0*n x r1) is column-major M = L^T (r1 x r0*n); M = U S V^H.
   const index_t rows = c.r0 * c.n, r1 = c.r1, p = std::min(rows, r1);
   std::vector<T> u(r1 * p), vt(p * rows);
@@ -223,6 +247,7 @@ void svd_bond(Core<T>& c, Core<T>& nxt, double delta2, index_t cap, double& err2
   for (index_t i = 0; i < rows; ++i)
     std::copy(vt.begin() + i * p, vt.begin() + i * p + rank, core.data.begin() + i * rank);
   // Next core: diag(s) U^T N; u column-major (r1 x p) is row-major U^T (p x r1).
+  apply_lazy(r2, rank, r1, u.data());
   Core<T> upd(rank, nxt.n, nxt.r1);
   const index_t cols = nxt.n * nxt.r1;
   lapack::gemm(Op::N, Op::N, rank, cols, r1, T(1), u.data(), r1, nxt.data.data(), cols, T(0),
@@ -237,15 +262,17 @@ void svd_bond(Core<T>& c, Core<T>& nxt, double delta2, index_t cap, double& err2
 
 template <class T>
 double truncate_left_to_right(Train<T>& x, const Truncation& trunc, double norm,
-                              bool allow_gram) {
+                              bool allow_gram, const LazyFactors<T>* lazy) {
   const size_t d = x.size();
   if (d < 2) return 0.0;
   const double delta2 = trunc.rtol * trunc.rtol * norm * norm / double(d - 1);
   double err2 = 0.0;
+  const std::vector<T> none;
   for (size_t k = 0; k + 1 < d; ++k) {
     const index_t cap = bond_cap(trunc, k);
-    if (!(allow_gram && gram_bond(x[k], x[k + 1], delta2, cap, err2)))
-      svd_bond(x[k], x[k + 1], delta2, cap, err2);
+    const std::vector<T>& r2 = lazy != nullptr ? (*lazy)[k + 1] : none;
+    if (!(allow_gram && gram_bond(x[k], x[k + 1], r2, delta2, cap, err2)))
+      svd_bond(x[k], x[k + 1], r2, delta2, cap, err2);
   }
   return std::sqrt(err2);
 }
@@ -273,11 +300,13 @@ Train<T> orthogonalize(const TrainView<T>& x, Side side) {
 
 #define LORANK_INSTANTIATE(T)                                                   \
   template Train<T> orthogonalize<T>(const TrainView<T>&, Side);               \
-  template detail::OrthScale detail::right_orthogonalize<T>(Train<T>&, bool);                    \
+  template detail::OrthScale detail::right_orthogonalize<T>(Train<T>&, bool,                    \
+                                                           detail::LazyFactors<T>*);           \
   template void detail::spread_exponent<T>(Train<T>&, std::int64_t);                       \
   template int detail::normalize_pow2<T>(index_t, T*);                      \
   template void detail::left_orthogonalize<T>(Train<T>&);                       \
-  template double detail::truncate_left_to_right<T>(Train<T>&, const Truncation&, double, bool);
+  template double detail::truncate_left_to_right<T>(Train<T>&, const Truncation&, double, bool, \
+                                                     const detail::LazyFactors<T>*);
 LORANK_INSTANTIATE(float)
 LORANK_INSTANTIATE(double)
 LORANK_INSTANTIATE(cfloat)

@@ -14,23 +14,6 @@ namespace {
 
 using lapack::Op;
 
-// The train read backwards: cores reversed, each (r0, n, r1) transposed to (r1, n, r0).
-// Left-orthogonal cores become right-orthogonal ones.
-template <class T>
-Train<T> mirror(const Train<T>& x) {
-  Train<T> out;
-  out.reserve(x.size());
-  for (auto it = x.rbegin(); it != x.rend(); ++it) {
-    Core<T> c(it->r1, it->n, it->r0);
-    for (index_t a = 0; a < it->r0; ++a)
-      for (index_t i = 0; i < it->n; ++i)
-        for (index_t b = 0; b < it->r1; ++b)
-          c.data[(b * it->n + i) * it->r0 + a] = it->data[(a * it->n + i) * it->r1 + b];
-    out.push_back(std::move(c));
-  }
-  return out;
-}
-
 // Standard normal numbers from xoshiro256+ uniforms by the Box-Muller transform (both
 // outputs used): several times faster than std::normal_distribution over mt19937_64,
 // which dominated the sketch's cost.
@@ -264,8 +247,7 @@ Rounded<T> sketch_round(const std::vector<TrainView<T>>& terms, const Truncation
   // train (right-orthogonal) left to right, in scaled units.
   Rounded<T> res;
   res.cores = mirror(y);
-  Truncation mirrored = trunc;
-  std::reverse(mirrored.max_rank.begin(), mirrored.max_rank.end());
+  const Truncation mirrored = mirror(trunc, y.size());
   const auto& first = res.cores.front();
   const double ny = frobenius(first.data.data(), index_t(first.data.size()));
   const double err_trunc = truncate_left_to_right(res.cores, mirrored, ny,

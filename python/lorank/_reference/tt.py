@@ -82,7 +82,23 @@ def round(  # noqa: A001  (mirrors the compiled function's name)
     cores: list[Any], rtol: float, max_rank: list[int], method: str = "svd", seed: int = 0,
     oversample: int = 10,
 ) -> tuple[list[Any], float, float, float]:
-    """SVD rounding for every `method` (the twin of the exact path)."""
+    """SVD rounding for every `method` (the twin of the exact path).
+
+    Like the compiled kernel (and ttpy, teneva, torchtt) it orthogonalizes left to right and
+    truncates right to left, written as the opposite sweeps of the mirrored train.
+    """
+    d = len(cores)
+    caps = [_cap(max_rank, d - 2 - k) for k in range(d - 1)]
+    out, err, norm, rel = _round_right_to_left(_mirror(cores), rtol, caps)
+    return _mirror(out), err, norm, rel
+
+
+def _mirror(cores: list[Any]) -> list[Any]:
+    """The train read backwards: cores reversed, each (r0, n, r1) transposed to (r1, n, r0)."""
+    return [c.transpose(2, 1, 0).copy() for c in reversed(cores)]
+
+
+def _round_right_to_left(cores: list[Any], rtol: float, max_rank: list[int]):
     xp = array_module(*cores)
     cores = _right_orthogonalize(cores)
     norm = float(xp.linalg.norm(cores[0].ravel()))

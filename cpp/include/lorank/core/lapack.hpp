@@ -7,6 +7,7 @@
 /// row-major (rows x cols) block as the column-major (cols x rows) matrix, which is why the
 /// algorithms factor transposed unfoldings. All functions are thread-safe (no shared state)
 /// and throw lorank::LapackError when LAPACK reports info != 0.
+#include <functional>
 #include <vector>
 
 #include "lorank/core/types.hpp"
@@ -42,9 +43,16 @@ void qr_r(index_t m, index_t n, T* a, index_t lda, T* r);
 /// Yanagisawa, Yamamoto 2014): two Gram/Cholesky/triangular-solve passes, all level-3 BLAS.
 /// Same outputs as `qr` (r is n x n). It certifies that the second Gram matrix lies within
 /// 1/2 of the identity, so Q is orthonormal to O(eps); otherwise it restores `a` and
-/// returns false (the caller then uses a Householder QR).
+/// returns false (the caller then uses a Householder QR). With `r2` (n x n, column-major),
+/// the second triangular solve is left to the caller: `a` holds Q1 with Q = Q1 inv(R2), and
+/// `r2` the upper-triangular R2 (a caller applying inv(R2) to a few rows saves the solve
+/// with all m rows).
 template <class T>
-bool cholesky_qr2(index_t m, index_t n, T* a, index_t lda, T* r);
+bool cholesky_qr2(index_t m, index_t n, T* a, index_t lda, T* r, T* r2 = nullptr);
+
+/// Column-major B (n x nrhs, ldb) <- inv(R) B for an upper-triangular R (n x n, ldr).
+template <class T>
+void solve_upper(index_t n, index_t nrhs, const T* r, index_t ldr, T* b, index_t ldb);
 
 /// Column-major rank-revealing QR with column pivoting (geqp3): A P = Q R. The trailing
 /// rows of R whose Frobenius norm is <= `drop_tol` are dropped, leaving rank rho >= 1.
@@ -63,5 +71,21 @@ void svd(index_t m, index_t n, T* a, index_t lda, T* u, real_t<T>* s, T* vt);
 /// on exit `a` holds the eigenvectors.
 template <class T>
 void eigh(index_t n, T* a, index_t lda, real_t<T>* w);
+
+/// The largest eigenpairs of a Hermitian matrix (column-major, lower triangle read). All
+/// eigenvalues go to `w`, ascending; `count(w)` then says how many of the largest, k, need
+/// eigenvectors, and those end in the last k columns of `a` (as `eigh` would leave them;
+/// the other columns are unspecified). Returns k.
+///
+/// Real matrices of order >= 24 take the tridiagonal route: Householder reduction (sytrd),
+/// eigenvalues by sterf, the k vectors by inverse iteration on the tridiagonal with
+/// vectors of close eigenvalues reorthogonalized (as LAPACK's stein), back-transformed by
+/// ormtr: O(n^3) for the reduction and O(n k) for the vectors, about half the time of the
+/// divide-and-conquer `eigh` at orders 40-100. The pairs are checked (residual below
+/// 20 n eps ||A||, inner products within 1e4 eps of the identity's) and on failure, as for
+/// complex or small matrices, everything comes from `eigh`.
+template <class T>
+index_t eigh_top(index_t n, T* a, index_t lda, real_t<T>* w,
+                 const std::function<index_t(const real_t<T>*)>& count);
 
 }  // namespace lorank::lapack

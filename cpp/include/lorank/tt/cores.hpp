@@ -6,6 +6,7 @@
 /// TT-matrix cores (r0, m, n, r1) are stored the same way with mode size m*n.
 #include <vector>
 
+#include "lorank/core/buffer.hpp"
 #include "lorank/core/error.hpp"
 #include "lorank/core/types.hpp"
 
@@ -22,7 +23,7 @@ struct CoreView {
 template <class T>
 struct Core {
   index_t r0 = 0, n = 0, r1 = 0;
-  std::vector<T> data;
+  Buffer<T> data;
   Core() = default;
   Core(index_t r0_, index_t n_, index_t r1_) : r0(r0_), n(n_), r1(r1_), data(r0_ * n_ * r1_) {}
   CoreView<T> view() const { return {data.data(), r0, n, r1}; }

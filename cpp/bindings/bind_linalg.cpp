@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: MIT
+// Private bindings of dense kernels, for tests that check them against NumPy.
+#include "arrays.hpp"
+#include "lorank/core/buffer.hpp"
+#include "lorank/core/lapack.hpp"
+
+namespace py = pybind11;
+using namespace lorank;
+
+void bind_linalg(py::module_& m) {
+  m.def(
+      "_eigh_top",
+      [](py::array a, index_t k) {
+        return bindings::dispatch(a.dtype(), "_eigh_top", [&](auto tag) -> py::tuple {
+          using T = decltype(tag);
+          using R = real_t<T>;
+          auto arr = bindings::carray<T>::ensure(a);
+          LORANK_CHECK(arr.ndim() == 2 && arr.shape(0) == arr.shape(1), ShapeError,
+                       "_eigh_top: a must be square, got ndim ", arr.ndim());
+          const index_t n = arr.shape(0);
+          LORANK_CHECK(k >= 0 && k <= n, Error, "_eigh_top: k must be in [0, ", n,
+                       "], got ", k);
+          // Row-major Hermitian A read column-major is conj(A) = A^T: copy transposed.
+          std::vector<T> col(n * n);
+          for (index_t i = 0; i < n; ++i)
+            for (index_t j = 0; j < n; ++j) col[i + j * n] = arr.data()[i * n + j];
+          std::vector<R> w(n);
+          index_t got = 0;
+          {
+            py::gil_scoped_release nogil;
+            got = lapack::eigh_top<T>(n, col.data(), n, w.data(), [&](const R*) { return k; });
+          }
+          py::array_t<R> values(n);
+          std::copy(w.begin(), w.end(), values.mutable_data());
+          py::array_t<T> vectors({n, got});
+          for (index_t i = 0; i < n; ++i)
+            for (index_t j = 0; j < got; ++j)
+              vectors.mutable_data()[i * got + j] = col[i + (n - got + j) * n];
+          return py::make_tuple(values, vectors);
+        });
+      },
+      py::arg("a"), py::arg("k"),
+      "All eigenvalues (ascending) and the eigenvectors of the k largest, as columns in "
+      "ascending order (lorank::lapack::eigh_top).");
+  m.def("_release_cached_memory", &detail::release_cached_memory,
+        "Free the blocks the calling thread's buffer cache holds; returns the bytes freed.");
+}
