@@ -33,7 +33,7 @@ inline index_t bond_cap(const Truncation& t, size_t k) {
 
 template <class T>
 Core<T> copy_core(const CoreView<T>& v) {
-  Core<T> c(v.r0, v.n, v.r1);
+  Core<T> c(v.r0, v.n, v.r1, uninitialized);
   std::copy(v.data, v.data + v.r0 * v.n * v.r1, c.data.begin());
   return c;
 }
@@ -46,13 +46,24 @@ Train<T> mirror(const TrainView<T>& x) {
   out.reserve(x.size());
   for (auto it = x.rbegin(); it != x.rend(); ++it) {
     const CoreView<T>& v = *it;
-    Core<T> c(v.r1, v.n, v.r0);
-    for (index_t b = 0; b < v.r1; ++b)
-      for (index_t i = 0; i < v.n; ++i) {
-        T* dst = c.data.data() + (b * v.n + i) * v.r0;
-        const T* src = v.data + i * v.r1 + b;
-        for (index_t a = 0; a < v.r0; ++a) dst[a] = src[a * v.n * v.r1];
-      }
+    Core<T> c(v.r1, v.n, v.r0, uninitialized);
+    // Slice i is an (r0 x r1) block with row stride n*r1, transposed into one with row
+    // stride n*r0: 4x4 blocks through registers (a plain strided loop is 2-3x slower).
+    const index_t sld = v.n * v.r1, dld = v.n * v.r0, a4 = v.r0 / 4 * 4, b4 = v.r1 / 4 * 4;
+    for (index_t i = 0; i < v.n; ++i) {
+      const T* s = v.data + i * v.r1;
+      T* t = c.data.data() + i * v.r0;
+      for (index_t a = 0; a < a4; a += 4)
+        for (index_t b = 0; b < b4; b += 4) {
+          T blk[4][4];
+          for (int p = 0; p < 4; ++p)
+            for (int q = 0; q < 4; ++q) blk[p][q] = s[(a + p) * sld + b + q];
+          for (int q = 0; q < 4; ++q)
+            for (int p = 0; p < 4; ++p) t[(b + q) * dld + a + p] = blk[p][q];
+        }
+      for (index_t a = 0; a < v.r0; ++a)  // the edges
+        for (index_t b = (a < a4 ? b4 : 0); b < v.r1; ++b) t[b * dld + a] = s[a * sld + b];
+    }
     out.push_back(std::move(c));
   }
   return out;

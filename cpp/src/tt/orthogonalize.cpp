@@ -112,7 +112,7 @@ OrthScale right_orthogonalize(Train<T>& x, bool reveal_rank, LazyFactors<T>* laz
     // Previous core (r0p*n, old_r0) times R^T; R (rank x old_r0, column-major) is row-major
     // R^T (old_r0 x rank).
     Core<T>& prev = x[k - 1];
-    Core<T> next(prev.r0, prev.n, rank);
+    Core<T> next(prev.r0, prev.n, rank, uninitialized);
     lapack::gemm(Op::N, Op::N, prev.r0 * prev.n, rank, old_r0, T(1), prev.data.data(), old_r0,
                  r.data(), rank, T(0), next.data.data(), rank);
     prev = std::move(next);
@@ -206,7 +206,7 @@ bool gram_bond(Core<T>& c, Core<T>& nxt, const std::vector<T>& r2, double delta2
   err2 += tail2;
   // eigenvector j (descending) of G, entry a
   auto vec = [&](index_t a, index_t j) { return lorank::conj(g[a + (k - 1 - j) * k]); };
-  Core<T> core(c.r0, c.n, rank), upd(rank, nxt.n, nxt.r1);
+  Core<T> core(c.r0, c.n, rank, uninitialized), upd(rank, nxt.n, nxt.r1, uninitialized);
   std::vector<T> left(r1 * rank), right(rank * r1);
   if (tall) {
     // L = W S Z^H: core = L Z_k / sigma, right factor diag(sigma) Z_k^H (row-major).
@@ -243,12 +243,12 @@ void svd_bond(Core<T>& c, Core<T>& nxt, const std::vector<T>& r2, double delta2,
   lapack::svd(r1, rows, c.data.data(), r1, u.data(), s.data(), vt.data());
   const index_t rank = truncation_rank(s.data(), p, delta2, cap, err2);
   // New core: first `rank` columns of conj(V), which is vt read row-major (rows x p).
-  Core<T> core(c.r0, c.n, rank);
+  Core<T> core(c.r0, c.n, rank, uninitialized);
   for (index_t i = 0; i < rows; ++i)
     std::copy(vt.begin() + i * p, vt.begin() + i * p + rank, core.data.begin() + i * rank);
   // Next core: diag(s) U^T N; u column-major (r1 x p) is row-major U^T (p x r1).
   apply_lazy(r2, rank, r1, u.data());
-  Core<T> upd(rank, nxt.n, nxt.r1);
+  Core<T> upd(rank, nxt.n, nxt.r1, uninitialized);
   const index_t cols = nxt.n * nxt.r1;
   lapack::gemm(Op::N, Op::N, rank, cols, r1, T(1), u.data(), r1, nxt.data.data(), cols, T(0),
                upd.data.data(), cols);

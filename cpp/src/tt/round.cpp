@@ -137,11 +137,11 @@ Rounded<T> round_gram(const TrainView<T>& x, const Truncation& trunc) {
                  T(std::sqrt(double(wr[fr + i])));
         right[j * r + b] = acc * T(s[j]);
       }
-    Core<T> nk(xk.r0, xk.n, rank);
+    Core<T> nk(xk.r0, xk.n, rank, uninitialized);
     lapack::gemm(Op::N, Op::N, rows, rank, r, T(1), xk.data.data(), r, left.data(), rank, T(0),
                  nk.data.data(), rank);
     const index_t cols = nx.n * nx.r1;
-    Core<T> nn(rank, nx.n, nx.r1);
+    Core<T> nn(rank, nx.n, nx.r1, uninitialized);
     lapack::gemm(Op::N, Op::N, rank, cols, r, T(1), right.data(), r, nx.data.data(), cols, T(0),
                  nn.data.data(), cols);
     xk = std::move(nk);

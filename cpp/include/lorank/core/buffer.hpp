@@ -2,7 +2,7 @@
 #pragma once
 /// \file Owning buffers for cores and large temporaries.
 ///
-/// `Buffer<T>` is a std::vector whose memory comes from a small per-thread cache: a freed
+/// `Buffer<T>` is a std::vector (default-initializing: new scalars are not zeroed) whose memory comes from a small per-thread cache: a freed
 /// block of at least kMinCachedBytes is kept (up to kMaxCachedBytes and kMaxCachedBlocks per
 /// thread) and handed
 /// out again for a request of similar size. A rounding call copies the whole train, and
@@ -10,6 +10,8 @@
 /// per 4 KiB (about a tenth of the time of rounding a d=50, r=60 train).
 #include <cstddef>
 #include <new>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace lorank {
@@ -39,6 +41,16 @@ struct CachedAllocator {
     return static_cast<T*>(detail::cached_allocate(n * sizeof(T)));
   }
   void deallocate(T* p, std::size_t n) noexcept { detail::cached_deallocate(p, n * sizeof(T)); }
+  // Default-initialization: a Buffer<double>(n) is not zeroed (owners that need zeros say
+  // so, as Core does); outputs of BLAS calls skip a pass over memory.
+  template <class U>
+  void construct(U* p) noexcept(std::is_nothrow_default_constructible_v<U>) {
+    ::new (static_cast<void*>(p)) U;
+  }
+  template <class U, class... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
   template <class U>
   bool operator==(const CachedAllocator<U>&) const noexcept {
     return true;

@@ -19,13 +19,20 @@ struct CoreView {
   index_t r0 = 0, n = 0, r1 = 0;
 };
 
-/// Owning core (r0, n, r1), row-major.
+/// Tag for a core whose entries the caller writes in full before reading any.
+struct Uninitialized {};
+inline constexpr Uninitialized uninitialized{};
+
+/// Owning core (r0, n, r1), row-major; zero-filled unless constructed `uninitialized`.
 template <class T>
 struct Core {
   index_t r0 = 0, n = 0, r1 = 0;
   Buffer<T> data;
   Core() = default;
-  Core(index_t r0_, index_t n_, index_t r1_) : r0(r0_), n(n_), r1(r1_), data(r0_ * n_ * r1_) {}
+  Core(index_t r0_, index_t n_, index_t r1_)
+      : r0(r0_), n(n_), r1(r1_), data(r0_ * n_ * r1_, T(0)) {}
+  Core(index_t r0_, index_t n_, index_t r1_, Uninitialized)
+      : r0(r0_), n(n_), r1(r1_), data(r0_ * n_ * r1_) {}
   CoreView<T> view() const { return {data.data(), r0, n, r1}; }
 };
 
