@@ -72,5 +72,6 @@ def test_buffer_cache_release() -> None:
 
     x = tt.random([4] * 10, 30, rng=np.random.default_rng(0))
     x.round(max_rank=10)  # leaves freed core buffers in this thread's cache
-    assert _core._release_cached_memory() > 0
+    if _core._buffer_cache_enabled:
+        assert _core._release_cached_memory() > 0
     assert _core._release_cached_memory() == 0

@@ -43,9 +43,18 @@ ThreadCache::~ThreadCache() {
 
 }  // namespace
 
+// Under AddressSanitizer the cache would hide use-after-free: every block goes back.
+#if defined(__SANITIZE_ADDRESS__) || defined(LORANK_NO_BUFFER_CACHE)
+constexpr bool kCacheEnabled = false;
+#else
+constexpr bool kCacheEnabled = true;
+#endif
+
 void* cached_allocate(std::size_t bytes) {
   const std::size_t size = rounded(bytes);
-  ThreadCache* c = size >= kMinCachedBytes && size <= kMaxCachedBytes ? this_cache() : nullptr;
+  ThreadCache* c = kCacheEnabled && size >= kMinCachedBytes && size <= kMaxCachedBytes
+                      ? this_cache()
+                      : nullptr;
   if (c != nullptr) {
     // Best fit among the cached blocks that are not too large for the request.
     auto best = c->blocks.end();
@@ -69,7 +78,7 @@ void* cached_allocate(std::size_t bytes) {
 void cached_deallocate(void* p, std::size_t bytes) noexcept {
   if (p == nullptr) return;
   const std::size_t size = rounded(bytes);
-  if (size < kMinCachedBytes || size > kMaxCachedBytes || state != State::Alive ||
+  if (!kCacheEnabled || size < kMinCachedBytes || size > kMaxCachedBytes || state != State::Alive ||
       cache.blocks.size() >= kMaxCachedBlocks) {
     std::free(p);
     return;
@@ -91,6 +100,8 @@ void cached_deallocate(void* p, std::size_t bytes) noexcept {
     std::free(p);
   }
 }
+
+bool buffer_cache_enabled() noexcept { return kCacheEnabled; }
 
 std::size_t release_cached_memory() noexcept {
   if (state != State::Alive) return 0;

@@ -25,6 +25,9 @@ inline constexpr std::size_t kMaxCachedBytes = std::size_t(128) << 20;
 void* cached_allocate(std::size_t bytes);
 /// Returns a block from cached_allocate (any thread may return it).
 void cached_deallocate(void* p, std::size_t bytes) noexcept;
+/// False in sanitizer builds (and with LORANK_NO_BUFFER_CACHE), where blocks go straight
+/// back so use-after-free stays visible.
+bool buffer_cache_enabled() noexcept;
 /// Frees every block cached by the calling thread; returns the bytes released.
 std::size_t release_cached_memory() noexcept;
 
