@@ -43,6 +43,7 @@ void bind_linalg(py::module_& m) {
       "All eigenvalues (ascending) and the eigenvectors of the k largest, as columns in "
       "ascending order (lorank::lapack::eigh_top).");
   m.attr("_buffer_cache_enabled") = detail::buffer_cache_enabled();
+  m.attr("_buffer_cache_bytes") = detail::buffer_cache_enabled() ? detail::kMaxCachedBytes : 0;
   m.def("_release_cached_memory", &detail::release_cached_memory,
         "Free the blocks the calling thread's buffer cache holds; returns the bytes freed.");
 }

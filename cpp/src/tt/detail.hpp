@@ -38,34 +38,37 @@ Core<T> copy_core(const CoreView<T>& v) {
   return c;
 }
 
-/// The train read backwards: cores reversed, each (r0, n, r1) transposed to (r1, n, r0).
-/// Left-orthogonal cores become right-orthogonal ones.
+/// One core read backwards: (r0, n, r1) transposed to (r1, n, r0).
+template <class T>
+Core<T> mirror_core(const CoreView<T>& v) {
+  Core<T> c(v.r1, v.n, v.r0, uninitialized);
+  // Slice i is an (r0 x r1) block with row stride n*r1, transposed into one with row
+  // stride n*r0: 4x4 blocks through registers (a plain strided loop is 2-3x slower).
+  const index_t sld = v.n * v.r1, dld = v.n * v.r0, a4 = v.r0 / 4 * 4, b4 = v.r1 / 4 * 4;
+  for (index_t i = 0; i < v.n; ++i) {
+    const T* s = v.data + i * v.r1;
+    T* t = c.data.data() + i * v.r0;
+    for (index_t a = 0; a < a4; a += 4)
+      for (index_t b = 0; b < b4; b += 4) {
+        T blk[4][4];
+        for (int p = 0; p < 4; ++p)
+          for (int q = 0; q < 4; ++q) blk[p][q] = s[(a + p) * sld + b + q];
+        for (int q = 0; q < 4; ++q)
+          for (int p = 0; p < 4; ++p) t[(b + q) * dld + a + p] = blk[p][q];
+      }
+    for (index_t a = 0; a < v.r0; ++a)  // the edges
+      for (index_t b = (a < a4 ? b4 : 0); b < v.r1; ++b) t[b * dld + a] = s[a * sld + b];
+  }
+  return c;
+}
+
+/// The train read backwards: cores reversed, each transposed by mirror_core. Left-orthogonal
+/// cores become right-orthogonal ones.
 template <class T>
 Train<T> mirror(const TrainView<T>& x) {
   Train<T> out;
   out.reserve(x.size());
-  for (auto it = x.rbegin(); it != x.rend(); ++it) {
-    const CoreView<T>& v = *it;
-    Core<T> c(v.r1, v.n, v.r0, uninitialized);
-    // Slice i is an (r0 x r1) block with row stride n*r1, transposed into one with row
-    // stride n*r0: 4x4 blocks through registers (a plain strided loop is 2-3x slower).
-    const index_t sld = v.n * v.r1, dld = v.n * v.r0, a4 = v.r0 / 4 * 4, b4 = v.r1 / 4 * 4;
-    for (index_t i = 0; i < v.n; ++i) {
-      const T* s = v.data + i * v.r1;
-      T* t = c.data.data() + i * v.r0;
-      for (index_t a = 0; a < a4; a += 4)
-        for (index_t b = 0; b < b4; b += 4) {
-          T blk[4][4];
-          for (int p = 0; p < 4; ++p)
-            for (int q = 0; q < 4; ++q) blk[p][q] = s[(a + p) * sld + b + q];
-          for (int q = 0; q < 4; ++q)
-            for (int p = 0; p < 4; ++p) t[(b + q) * dld + a + p] = blk[p][q];
-        }
-      for (index_t a = 0; a < v.r0; ++a)  // the edges
-        for (index_t b = (a < a4 ? b4 : 0); b < v.r1; ++b) t[b * dld + a] = s[a * sld + b];
-    }
-    out.push_back(std::move(c));
-  }
+  for (auto it = x.rbegin(); it != x.rend(); ++it) out.push_back(mirror_core(*it));
   return out;
 }
 
@@ -127,9 +130,14 @@ using LazyFactors = std::vector<std::vector<T>>;
 /// the rows of R at rounding-noise level. With `lazy`, CholeskyQR2 skips its last
 /// triangular solve (the costliest step) and records R2 instead, for a sweep that applies
 /// inv(R2) to the small factor entering each core (truncate_left_to_right).
+/// With `backwards`, x is the mirror of that train with only its last core filled in
+/// (mirror_core of the source's first core): each other core is formed when the sweep
+/// reaches it, as the source core read backwards times R^T, so the train is never copied
+/// whole.
 template <class T>
 OrthScale right_orthogonalize(Train<T>& x, bool reveal_rank = false,
-                              LazyFactors<T>* lazy = nullptr);
+                              LazyFactors<T>* lazy = nullptr,
+                              const TrainView<T>* backwards = nullptr);
 
 /// Scale the cores by 2^exponent in total, spread evenly (exact powers of two).
 template <class T>

@@ -94,7 +94,8 @@ void spread_exponent(Train<T>& x, std::int64_t exponent) {
 }
 
 template <class T>
-OrthScale right_orthogonalize(Train<T>& x, bool reveal_rank, LazyFactors<T>* lazy) {
+OrthScale right_orthogonalize(Train<T>& x, bool reveal_rank, LazyFactors<T>* lazy,
+                              const TrainView<T>* backwards) {
   std::vector<T> r;
   Orthonormalizer qr(reveal_rank);
   OrthScale out;
@@ -112,6 +113,18 @@ OrthScale right_orthogonalize(Train<T>& x, bool reveal_rank, LazyFactors<T>* laz
     // Previous core (r0p*n, old_r0) times R^T; R (rank x old_r0, column-major) is row-major
     // R^T (old_r0 x rank).
     Core<T>& prev = x[k - 1];
+    if (backwards != nullptr) {
+      // prev is source core d-k read backwards: slice i of the product is that core's slice
+      // i (r0s x r1s, row stride n*r1s) transposed, times R^T.
+      const CoreView<T>& src = (*backwards)[x.size() - k];
+      Core<T> next(src.r1, src.n, rank, uninitialized);
+      for (index_t i = 0; i < src.n; ++i)
+        lapack::gemm(Op::T, Op::N, src.r1, rank, old_r0, T(1), src.data + i * src.r1,
+                     src.n * src.r1, r.data(), rank, T(0), next.data.data() + i * rank,
+                     src.n * rank);
+      prev = std::move(next);
+      continue;
+    }
     Core<T> next(prev.r0, prev.n, rank, uninitialized);
     lapack::gemm(Op::N, Op::N, prev.r0 * prev.n, rank, old_r0, T(1), prev.data.data(), old_r0,
                  r.data(), rank, T(0), next.data.data(), rank);
@@ -300,8 +313,8 @@ Train<T> orthogonalize(const TrainView<T>& x, Side side) {
 
 #define LORANK_INSTANTIATE(T)                                                   \
   template Train<T> orthogonalize<T>(const TrainView<T>&, Side);               \
-  template detail::OrthScale detail::right_orthogonalize<T>(Train<T>&, bool,                    \
-                                                           detail::LazyFactors<T>*);           \
+  template detail::OrthScale detail::right_orthogonalize<T>(                                    \
+      Train<T>&, bool, detail::LazyFactors<T>*, const TrainView<T>*);                           \
   template void detail::spread_exponent<T>(Train<T>&, std::int64_t);                       \
   template int detail::normalize_pow2<T>(index_t, T*);                      \
   template void detail::left_orthogonalize<T>(Train<T>&);                       \

@@ -12,20 +12,26 @@ namespace {
 
 using lapack::Op;
 
-// Orthogonalize right to left, truncate left to right (the caller mirrors the train).
+// Orthogonalize left to right and truncate right to left, as ttpy, teneva and torchtt do
+// (either order is quasi-optimal; the same one gives the same cores): written as the
+// opposite sweeps of the mirrored train, which is formed core by core as the first sweep
+// reaches it.
 template <class T>
-Rounded<T> round_svd(Train<T> cores, const Truncation& trunc, bool allow_gram = false) {
+Rounded<T> round_svd(const TrainView<T>& x, const Truncation& trunc, bool allow_gram = false) {
+  const size_t d = x.size();
   Rounded<T> res;
-  res.cores = std::move(cores);
-  // The fast variant also reveals numerical rank while orthogonalizing.
+  res.cores.resize(d);
+  res.cores[d - 1] = detail::mirror_core(x.front());
   detail::LazyFactors<T> lazy;
-  const detail::OrthScale sc = detail::right_orthogonalize(res.cores, allow_gram, &lazy);
+  const detail::OrthScale sc = detail::right_orthogonalize(res.cores, allow_gram, &lazy, &x);
   const auto& c0 = res.cores.front();
   const double norm = detail::frobenius(c0.data.data(), index_t(c0.data.size()));
-  const double err = detail::truncate_left_to_right(res.cores, trunc, norm, allow_gram, &lazy);
+  const double err = detail::truncate_left_to_right(res.cores, detail::mirror(trunc, d), norm,
+                                                    allow_gram, &lazy);
   detail::spread_exponent(res.cores, sc.exponent);
   detail::set_errors(res, std::sqrt(err * err + sc.rel_dropped2 * norm * norm), norm,
                      sc.exponent);
+  res.cores = detail::mirror(res.cores);
   return res;
 }
 
@@ -83,7 +89,7 @@ Rounded<T> round_gram(const TrainView<T>& x, const Truncation& trunc) {
   res.rel_error = 0.0;
   // The Gram recursion keeps no running scale: out of a safe range, use the scaled path.
   const double n2 = res.norm * res.norm;
-  if (!(n2 > 1e-250 && n2 < 1e250)) return round_svd(detail::copy_train(x), trunc, true);
+  if (!(n2 > 1e-250 && n2 < 1e250)) return round_svd(x, trunc, true);
   if (d < 2) return res;
   const double delta2 = trunc.rtol * trunc.rtol * res.norm * res.norm / double(d - 1);
   double err2 = 0.0;
@@ -100,7 +106,7 @@ Rounded<T> round_gram(const TrainView<T>& x, const Truncation& trunc) {
     std::vector<T> vl = hermitian_colmajor(gl), vr = hermitian_colmajor(gr[k]);
     const index_t fl = psd_factor(vl, r, wl), fr = psd_factor(vr, r, wr);
     const index_t kl = r - fl, kr = r - fr;
-    if (kl == 0 || kr == 0) return round_svd(detail::copy_train(x), trunc);  // a zero train
+    if (kl == 0 || kr == 0) return round_svd(x, trunc);  // a zero train
     // M = diag(sqrt wl) VL^H VR diag(sqrt wr), column-major (kl x kr).
     m.assign(kl * kr, T(0));
     for (index_t j = 0; j < kr; ++j)
@@ -161,14 +167,11 @@ Rounded<T> round(const TrainView<T>& x, const Truncation& trunc, RoundMethod met
                trunc.rtol);
   if (method == RoundMethod::Randomized)
     return detail::round_randomized(std::vector<TrainView<T>>{x}, trunc, seed, oversample);
-  // The deterministic methods orthogonalize left to right and truncate right to left, as
-  // ttpy, teneva and torchtt do (either order is quasi-optimal; the same one gives the same
-  // cores): the mirrored train goes the other way.
-  Train<T> m = detail::mirror(x);
-  const Truncation mt = detail::mirror(trunc, x.size());
-  Rounded<T> res = method == RoundMethod::Gram ? round_gram(views(m), mt)
-                                               : round_svd(std::move(m), mt,
-                                                           method == RoundMethod::OrthGram);
+  if (method != RoundMethod::Gram) return round_svd(x, trunc, method == RoundMethod::OrthGram);
+  // The two-sided Gram sweep goes left to right: on the mirrored train it truncates in the
+  // same order as round_svd.
+  const Train<T> m = detail::mirror(x);
+  Rounded<T> res = round_gram(views(m), detail::mirror(trunc, x.size()));
   res.cores = detail::mirror(res.cores);
   return res;
 }
