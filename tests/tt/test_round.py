@@ -209,3 +209,21 @@ def test_round_sweeps_like_the_peers(rng, method):
     np.testing.assert_allclose(y.full(), z.full(), atol=1e-10 * np.abs(z.full()).max())
     backwards = TT(_left_qr_right_svd([c.transpose(2, 1, 0) for c in s.cores[::-1]], 5))
     assert np.abs(backwards.full().transpose(*range(7, -1, -1)) - z.full()).max() > 1e-3
+
+
+def test_orth_gram_measures_small_capped_tails(rng):
+    # Kept singular values down to 1e-2 and a cap that drops ~3e-6: a tail too small for the
+    # Gram eigenvalues to resolve, so the Gram sweep measures the error it makes.
+    weights = [1.0, 0.5, 0.2, 0.1, 0.05, 0.02, 0.01, 3e-6, 1e-6, 1e-7]
+    x = lorank.tt.rank1([rng.standard_normal(6) for _ in range(6)]) * weights[0]
+    for w in weights[1:]:
+        x = x + lorank.tt.rank1([rng.standard_normal(6) for _ in range(6)]) * w
+    exact = x.full()
+    results = {}
+    for method in ("orth-gram", "svd"):
+        y, info = x.round(max_rank=7, method=method, return_info=True)
+        err = np.linalg.norm(y.full() - exact)
+        assert 1e-9 < err / np.linalg.norm(exact) < 1e-5
+        assert info.error == pytest.approx(err, rel=1e-4)
+        results[method] = y.full()
+    np.testing.assert_allclose(results["orth-gram"], results["svd"], atol=1e-12 * np.abs(exact).max())

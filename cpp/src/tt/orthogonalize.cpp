@@ -176,7 +176,8 @@ void apply_lazy(const std::vector<T>& r2, index_t rank, index_t r1, T* f) {
 // smaller side (L^H L for tall L, L L^H for wide L): cheaper than an SVD of L, exact up to
 // sqrt(eps) * sigma_1. Returns false (and changes nothing) where that accuracy could matter:
 // a kept singular value below kMinKept * sigma_1, or an allowed error below
-// kNoise * sqrt(eps) * sigma_1.
+// kNoise * sqrt(eps) * sigma_1 unless the cap clearly sets the rank (the error made is then
+// measured rather than read off the eigenvalues).
 template <class T>
 bool gram_bond(Core<T>& c, Core<T>& nxt, const std::vector<T>& r2, double delta2, index_t cap,
                double& err2) {
@@ -199,7 +200,7 @@ bool gram_bond(Core<T>& c, Core<T>& nxt, const std::vector<T>& r2, double delta2
   std::vector<R> lam(k), sig(k);
   double tail2 = 0.0;
   index_t rank = 0;
-  bool usable = false;
+  bool usable = false, measure_tail = false;
   auto choose = [&](const R* w) -> index_t {
     // Eigenvalues below the rounding noise of G (k * eps * lambda_max) are zeros.
     const R noise = R(k) * std::numeric_limits<R>::epsilon() * std::max(w[k - 1], R(0));
@@ -210,13 +211,17 @@ bool gram_bond(Core<T>& c, Core<T>& nxt, const std::vector<T>& r2, double delta2
     rank = truncation_rank(sig.data(), k, delta2, cap, tail2);
     const double s1 = sig[0], eps = std::numeric_limits<R>::epsilon();
     const double allowed = std::max(std::sqrt(delta2), std::sqrt(tail2));
-    usable = !(s1 == 0.0 || sig[rank - 1] == 0.0 || sig[rank - 1] < kMinKept * s1 ||
-               allowed < kNoise * std::sqrt(eps) * s1);
+    // Each eigenvalue of G carries an error up to about k eps lambda_1: a tail this far
+    // above the rtol budget means the cap sets the rank, as it does on the SVD path.
+    const bool cap_sets_rank = tail2 > delta2 + 10.0 * double(k) * eps * s1 * s1;
+    const bool tail_resolved = allowed >= kNoise * std::sqrt(eps) * s1;
+    usable = s1 > 0.0 && sig[rank - 1] > 0.0 && sig[rank - 1] >= kMinKept * s1 &&
+             (tail_resolved || cap_sets_rank);
+    measure_tail = usable && !tail_resolved;
     return usable ? rank : 0;
   };
   lapack::eigh_top<T>(k, g.data(), k, lam.data(), choose);
   if (!usable) return false;
-  err2 += tail2;
   // eigenvector j (descending) of G, entry a
   auto vec = [&](index_t a, index_t j) { return lorank::conj(g[a + (k - 1 - j) * k]); };
   Core<T> core(c.r0, c.n, rank, uninitialized), upd(rank, nxt.n, nxt.r1, uninitialized);
@@ -237,6 +242,15 @@ bool gram_bond(Core<T>& c, Core<T>& nxt, const std::vector<T>& r2, double delta2
     lapack::gemm(Op::C, Op::N, rank, r1, rows, T(1), core.data.data(), rank, c.data.data(), r1,
                  T(0), right.data(), r1);
   }
+  if (measure_tail) {
+    // A tail too small for G to resolve: measure it, ||L - core * right||^2.
+    Buffer<T> resid(c.data.begin(), c.data.end());
+    lapack::gemm(Op::N, Op::N, rows, r1, rank, T(-1), core.data.data(), rank, right.data(), r1,
+                 T(1), resid.data(), r1);
+    const double e = frobenius(resid.data(), index_t(resid.size()));
+    tail2 = e * e;
+  }
+  err2 += tail2;
   apply_lazy(r2, rank, r1, right.data());
   lapack::gemm(Op::N, Op::N, rank, cols, r1, T(1), right.data(), r1, nxt.data.data(), cols, T(0),
                upd.data.data(), cols);
