@@ -56,6 +56,7 @@ def test_apply_rounds_the_product(rng):
         (best - exact).norm(accurate=True), rel=1e-6)
     z = a.apply(x, rtol=1e-12)
     assert (z - exact).norm(accurate=True) <= 1e-11 * exact.norm()
+    assert z.ranks == exact.round(rtol=1e-12, method="svd").ranks
 
 
 def test_matmul_matches_reference_twin(rng, dtype):

@@ -177,7 +177,7 @@ void apply_lazy(const std::vector<T>& r2, index_t rank, index_t r1, T* f) {
 // sqrt(eps) * sigma_1. Returns false (and changes nothing) where that accuracy could matter:
 // a kept singular value below kMinKept * sigma_1, or an allowed error below
 // kNoise * sqrt(eps) * sigma_1 unless the cap clearly sets the rank (the error made is then
-// measured rather than read off the eigenvalues).
+// measured rather than read off the eigenvalues) or nothing is dropped from a wide L.
 template <class T>
 bool gram_bond(Core<T>& c, Core<T>& nxt, const std::vector<T>& r2, double delta2, index_t cap,
                double& err2) {
@@ -215,9 +215,15 @@ bool gram_bond(Core<T>& c, Core<T>& nxt, const std::vector<T>& r2, double delta2
     // above the rtol budget means the cap sets the rank, as it does on the SVD path.
     const bool cap_sets_rank = tail2 > delta2 + 10.0 * double(k) * eps * s1 * s1;
     const bool tail_resolved = allowed >= kNoise * std::sqrt(eps) * s1;
-    usable = s1 > 0.0 && sig[rank - 1] > 0.0 && sig[rank - 1] >= kMinKept * s1 &&
-             (tail_resolved || cap_sets_rank);
-    measure_tail = usable && !tail_resolved;
+    // A wide L keeping every singular value clearly above the budget (as the SVD path
+    // would) only turns into W (W^H L): an orthogonal change of basis, exact at any rtol.
+    const double last = sig[k - 1];
+    const bool exact_basis_change =
+        !tall && rank == k && last * last > delta2 + 10.0 * double(k) * eps * s1 * s1;
+    usable = s1 > 0.0 && sig[rank - 1] > 0.0 &&
+             (exact_basis_change ||
+              (sig[rank - 1] >= kMinKept * s1 && (tail_resolved || cap_sets_rank)));
+    measure_tail = usable && !tail_resolved && !exact_basis_change;
     return usable ? rank : 0;
   };
   lapack::eigh_top<T>(k, g.data(), k, lam.data(), choose);
