@@ -41,15 +41,42 @@ class BenchResult:
         return name, *self.peers[name]
 
 
-def cpu_time(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
-    """Median CPU time of `repeat` calls after one warm-up call, and the last result."""
-    out = fn()
-    times = []
-    for _ in range(repeat):
-        t0 = time.process_time()
-        out = fn()
-        times.append(time.process_time() - t0)
-    return float(np.median(times)), out
+def cpu_times(
+    fns: dict[str, Callable[[], Any]], min_repeat: int, budget_s: float = 0.3, max_repeat: int = 51,
+) -> dict[str, tuple[float, Any] | BaseException]:
+    """Median CPU time and last result of each function, or the exception it raised.
+
+    After one warm-up call each, the functions run in interleaved rounds (one call of each
+    per round), so drifting machine load hits them alike; a function gets about `budget_s`
+    of calls, at least `min_repeat` and at most `max_repeat`.
+    """
+    state: dict[str, list[Any]] = {}
+    out: dict[str, tuple[float, Any] | BaseException] = {}
+    for name, fn in fns.items():
+        try:
+            t0 = time.process_time()
+            result = fn()
+            warm = max(time.process_time() - t0, 1e-6)
+        except Exception as exc:  # noqa: BLE001  (a broken peer must not stop the run)
+            out[name] = exc
+            continue
+        target = int(min(max_repeat, max(min_repeat, budget_s // warm)))
+        state[name] = [target, [], result]
+    while any(len(times) < target for target, times, _ in state.values()):
+        for name, entry in list(state.items()):
+            target, times, _ = entry
+            if len(times) >= target:
+                continue
+            try:
+                t0 = time.process_time()
+                entry[2] = fns[name]()
+                times.append(time.process_time() - t0)
+            except Exception as exc:  # noqa: BLE001
+                out[name] = exc
+                del state[name]
+    for name, (_, times, result) in state.items():
+        out[name] = (float(np.median(times)), result)
+    return out
 
 
 def _have(mod: str) -> bool:
@@ -388,19 +415,24 @@ def run(
     for name in names:
         w = WORKLOADS[name]()
         w.setup(quick)
-        t, out = cpu_time(w.ours, repeat)
-        res = BenchResult(name, t, w.error(out))
         peers = w.peers() or {"_reference": w.reference}
-        for peer, fn in peers.items():
-            try:
-                pt, pout = cpu_time(fn, repeat)
-                res.peers[peer] = (pt, w.error(pout))
-            except Exception as exc:  # noqa: BLE001  (a broken peer must not stop the run)
+        timed = cpu_times({_OURS: w.ours, **peers}, repeat, budget_s=0.1 if quick else 0.3)
+        ours = timed.pop(_OURS)
+        if isinstance(ours, BaseException):
+            raise ours
+        res = BenchResult(name, ours[0], w.error(ours[1]))
+        for peer, got in timed.items():
+            if isinstance(got, BaseException):
                 res.peers[peer] = (math.nan, math.nan)
-                print(f"  {name}: peer {peer} failed: {type(exc).__name__}: {exc}")
+                print(f"  {name}: peer {peer} failed: {type(got).__name__}: {got}")
+            else:
+                res.peers[peer] = (got[0], w.error(got[1]))
         results.append(res)
         bar(name)
     return results
+
+
+_OURS = "\0lorank"  # a key no peer name can take
 
 
 def _limit_peer_threads() -> None:
