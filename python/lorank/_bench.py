@@ -43,38 +43,43 @@ class BenchResult:
 
 def cpu_times(
     fns: dict[str, Callable[[], Any]], min_repeat: int, budget_s: float = 0.3, max_repeat: int = 51,
+    blocks: int = 3,
 ) -> dict[str, tuple[float, Any] | BaseException]:
     """Median CPU time and last result of each function, or the exception it raised.
 
-    After one warm-up call each, the functions run in interleaved rounds (one call of each
-    per round), so drifting machine load hits them alike; a function gets about `budget_s`
-    of calls, at least `min_repeat` and at most `max_repeat`.
+    Each function gets about `budget_s` of timed calls (at least `min_repeat`, at most
+    `max_repeat`), made in `blocks` runs of consecutive calls that alternate between the
+    functions: the caches are warm within a run (as in a timeit loop), and a drift in
+    machine load over the measurement hits every function alike. A fast function re-warms
+    with one untimed call at the start of each run.
     """
-    state: dict[str, list[Any]] = {}
+    plan: dict[str, list[Any]] = {}  # name -> [calls wanted, warm-up seconds, times, result]
     out: dict[str, tuple[float, Any] | BaseException] = {}
     for name, fn in fns.items():
         try:
             t0 = time.process_time()
             result = fn()
-            warm = max(time.process_time() - t0, 1e-6)
+            warm = time.process_time() - t0
         except Exception as exc:  # noqa: BLE001  (a broken peer must not stop the run)
             out[name] = exc
             continue
-        target = int(min(max_repeat, max(min_repeat, budget_s // warm)))
-        state[name] = [target, [], result]
-    while any(len(times) < target for target, times, _ in state.values()):
-        for name, entry in list(state.items()):
-            target, times, _ = entry
-            if len(times) >= target:
-                continue
+        wanted = int(min(max_repeat, max(min_repeat, budget_s // max(warm, 1e-6))))
+        plan[name] = [wanted, warm, [], result]
+    for block in range(blocks):
+        for name in list(plan):
+            wanted, warm, times, _ = plan[name]
+            calls = wanted * (block + 1) // blocks - len(times)
             try:
-                t0 = time.process_time()
-                entry[2] = fns[name]()
-                times.append(time.process_time() - t0)
+                if block > 0 and calls > 0 and warm < 0.05:
+                    fns[name]()
+                for _ in range(calls):
+                    t0 = time.process_time()
+                    plan[name][3] = fns[name]()
+                    times.append(time.process_time() - t0)
             except Exception as exc:  # noqa: BLE001
                 out[name] = exc
-                del state[name]
-    for name, (_, times, result) in state.items():
+                del plan[name]
+    for name, (_, _, times, result) in plan.items():
         out[name] = (float(np.median(times)), result)
     return out
 
