@@ -227,3 +227,21 @@ def test_orth_gram_measures_small_capped_tails(rng):
         assert info.error == pytest.approx(err, rel=1e-4)
         results[method] = y.full()
     np.testing.assert_allclose(results["orth-gram"], results["svd"], atol=1e-12 * np.abs(exact).max())
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.complex128])
+def test_reported_error_counts_values_below_the_gram_noise_floor(rng, dtype):
+    # Three clear singular values and three near 1e-8 sigma_1, below the noise floor of a Gram
+    # matrix (~sqrt(k eps) sigma_1): rtol drops them and the error reported must count them.
+    weights = [1.0, 0.5, 0.2, 3e-8, 2e-8, 1e-8]
+    terms = [lorank.tt.rank1([rng.standard_normal(5).astype(dtype) for _ in range(5)]) * w
+             for w in weights]
+    x = terms[0]
+    for t in terms[1:]:
+        x = x + t
+    exact = x.full()
+    y, info = x.round(rtol=1e-4, method="orth-gram", return_info=True)
+    assert max(y.ranks) == 3
+    err = np.linalg.norm(y.full() - exact)
+    assert 1e-9 < err / np.linalg.norm(exact) < 1e-7
+    assert info.error == pytest.approx(err, rel=1e-3)

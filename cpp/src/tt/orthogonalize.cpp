@@ -223,7 +223,10 @@ bool gram_bond(Core<T>& c, Core<T>& nxt, const std::vector<T>& r2, double delta2
     usable = s1 > 0.0 && sig[rank - 1] > 0.0 &&
              (exact_basis_change ||
               (sig[rank - 1] >= kMinKept * s1 && (tail_resolved || cap_sets_rank)));
-    measure_tail = usable && !tail_resolved && !exact_basis_change;
+    // The tail read off the eigenvalues is good to about k eps lambda_1 (values below the
+    // noise floor count as zeros): a small one is measured instead.
+    const bool tail_accurate = tail2 >= 1e6 * double(k) * eps * s1 * s1;
+    measure_tail = usable && !exact_basis_change && !(tail_resolved && tail_accurate);
     return usable ? rank : 0;
   };
   lapack::eigh_top<T>(k, g.data(), k, lam.data(), choose);
