@@ -190,11 +190,14 @@ class TT(TrainBase):
             Relative Frobenius accuracy of the whole train. Default: 100 machine epsilons.
         max_rank : int or sequence of d-1 ints, optional
             Rank caps; with a cap the error may exceed rtol (it is reported).
-        method : {'auto', 'svd', 'gram', 'randomized'}
-            ``'svd'``: right-to-left QR, left-to-right truncated SVD (exact, the reference).
+        method : {'auto', 'svd', 'orth-gram', 'gram', 'randomized'}
+            ``'svd'``: left-to-right QR, right-to-left truncated SVD (exact, the reference;
+            the order of ttpy, teneva and torchtt, so the same train as theirs).
             ``'orth-gram'``: the same QR sweep, then each bond truncated through the
-            eigendecomposition of its r x r Gram matrix where the request tolerates that
-            shortcut's sqrt(eps) accuracy (the SVD elsewhere); float64/complex128.
+            eigendecomposition of its r x r Gram matrix (only the kept eigenvectors are
+            computed) where the request tolerates that shortcut's sqrt(eps) accuracy, the
+            SVD elsewhere; an error too small for the eigenvalues to resolve is measured.
+            float64/complex128.
             ``'gram'``: Gram matrices of both sides and small SVDs (Al Daas, Ballard, Benner
             2022); accuracy about sqrt(eps) relative to ||x||: use it for rtol >= 1e-6.
             ``'randomized'``: randomize-then-orthogonalize sketch of rank max_rank + 10
