@@ -85,3 +85,28 @@ def test_round_sum_repeated_terms_randomized(rng):
     for max_rank in (None, 3):
         z = lorank.tt.round_sum(terms, rtol=1e-3, max_rank=max_rank, method="randomized", rng=0)
         assert np.linalg.norm(z.full() - dense) <= 1e-10 * np.linalg.norm(dense)
+
+
+@pytest.mark.parametrize("method", ["svd", "orth-gram"])
+def test_round_skips_zero_blocks_exactly(rng, method):
+    # Cores with zero rows, staircase column ranges and a block-diagonal sum: the QR sweep
+    # multiplies only the nonzero blocks, and the result must match the dense computation.
+    shape = (3, 4, 4, 3)
+    ranks = [1, 6, 8, 5, 1]
+    cores = []
+    for k, n in enumerate(shape):
+        c = rng.standard_normal((ranks[k], n, ranks[k + 1]))
+        for a in range(ranks[k]):
+            lo = min(a, ranks[k + 1] - 1)
+            c[a, :, :lo] = 0.0  # rows start further right as a grows
+        if ranks[k] > 2:
+            c[1] = 0.0  # a zero row
+        cores.append(c)
+    x = lorank.TT(cores)
+    s = x + lorank.tt.random(shape, 3, rng=rng) + x * 0.25
+    exact = s.full()
+    y, info = s.round(rtol=1e-12, method=method, return_info=True)
+    np.testing.assert_allclose(y.full(), exact, atol=1e-11 * np.abs(exact).max())
+    z = s.round(max_rank=2, method=method)
+    best = s.round(max_rank=2, method="svd")
+    np.testing.assert_allclose(z.full(), best.full(), atol=1e-10 * np.abs(exact).max())

@@ -66,6 +66,67 @@ class Orthonormalizer {
   std::vector<index_t> perm_;
 };
 
+namespace {
+
+// Rows a0..a1 of a core whose nonzeros all lie in columns b0..b1 (over every mode index).
+struct RowBlock {
+  index_t a0, a1, b0, b1;
+};
+
+// The core's rows grouped into runs that share the column range of their nonzeros: one run
+// for a dense core (found after reading a few entries per row), one per term for the
+// block-diagonal cores of a sum of trains.
+template <class T>
+std::vector<RowBlock> row_blocks(const CoreView<T>& v) {
+  std::vector<RowBlock> out;
+  const index_t row = v.n * v.r1;
+  for (index_t a = 0; a < v.r0; ++a) {
+    index_t lo = v.r1, hi = 0;
+    for (index_t i = 0; i < v.n; ++i) {
+      const T* p = v.data + a * row + i * v.r1;
+      index_t b = 0;
+      while (b < lo && p[b] == T(0)) ++b;
+      lo = std::min(lo, b);
+      index_t e = v.r1;
+      while (e > hi && p[e - 1] == T(0)) --e;
+      hi = std::max(hi, e);
+    }
+    if (!out.empty() && out.back().a1 == a && out.back().b0 == lo && out.back().b1 == hi)
+      out.back().a1 = a + 1;
+    else
+      out.push_back({a, a + 1, lo, hi});
+  }
+  return out;
+}
+
+// Core (r1, n, rank) read backwards from v (r0, n, r1) and times R^T (r0 x rank, row-major):
+// slice i is v's slice i (r0 x r1, row stride n*r1) transposed, times R^T. Zero blocks of v
+// (sums of trains) are skipped when that saves at least half the work.
+template <class T>
+Core<T> times_rt_backwards(const CoreView<T>& v, const T* rt, index_t rank) {
+  const std::vector<RowBlock> blocks = row_blocks(v);
+  index_t work = 0;
+  for (const RowBlock& b : blocks) work += (b.a1 - b.a0) * std::max<index_t>(b.b1 - b.b0, 0);
+  const index_t ld_v = v.n * v.r1, ld_out = v.n * rank;
+  if (blocks.size() > 1 && 2 * work <= v.r0 * v.r1) {
+    Core<T> out(v.r1, v.n, rank);  // zeroed: the blocks add into it
+    for (index_t i = 0; i < v.n; ++i)
+      for (const RowBlock& b : blocks)
+        if (b.b1 > b.b0)
+          lapack::gemm(Op::T, Op::N, b.b1 - b.b0, rank, b.a1 - b.a0, T(1),
+                       v.data + b.a0 * ld_v + i * v.r1 + b.b0, ld_v, rt + b.a0 * rank, rank,
+                       T(1), out.data.data() + (b.b0 * v.n + i) * rank, ld_out);
+    return out;
+  }
+  Core<T> out(v.r1, v.n, rank, uninitialized);
+  for (index_t i = 0; i < v.n; ++i)
+    lapack::gemm(Op::T, Op::N, v.r1, rank, v.r0, T(1), v.data + i * v.r1, ld_v, rt, rank, T(0),
+                 out.data.data() + i * rank, ld_out);
+  return out;
+}
+
+}  // namespace
+
 template <class T>
 int normalize_pow2(index_t n, T* data) {
   const double mx = double(lapack::max_abs(n, data));
@@ -117,12 +178,7 @@ OrthScale right_orthogonalize(Train<T>& x, bool reveal_rank, LazyFactors<T>* laz
       // prev is source core d-k read backwards: slice i of the product is that core's slice
       // i (r0s x r1s, row stride n*r1s) transposed, times R^T.
       const CoreView<T>& src = (*backwards)[x.size() - k];
-      Core<T> next(src.r1, src.n, rank, uninitialized);
-      for (index_t i = 0; i < src.n; ++i)
-        lapack::gemm(Op::T, Op::N, src.r1, rank, old_r0, T(1), src.data + i * src.r1,
-                     src.n * src.r1, r.data(), rank, T(0), next.data.data() + i * rank,
-                     src.n * rank);
-      prev = std::move(next);
+      prev = times_rt_backwards(src, r.data(), rank);
       continue;
     }
     Core<T> next(prev.r0, prev.n, rank, uninitialized);
