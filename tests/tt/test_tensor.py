@@ -8,6 +8,7 @@ import pytest
 
 import lorank
 from lorank import TT
+from lorank.errors import NumericalError
 from tests.conftest import low_rank_dense, random_dense, tol
 
 
@@ -219,3 +220,35 @@ def test_orthogonalize_ill_conditioned_cores(rng, cond):
         for c in inner:
             m = c.reshape(-1, c.shape[2]) if side == "left" else c.reshape(c.shape[0], -1).T
             np.testing.assert_allclose(m.conj().T @ m, np.eye(m.shape[1]), atol=1e-13)
+
+
+def test_scalar_products_beyond_the_dtype_range(rng):
+    x = lorank.tt.random((3, 4, 5), 2, rng=rng, dtype=np.float32)
+    wide = lorank.TT([c.astype(np.float64) for c in x.cores])
+    # 1e30 and 1e-40 do not fit the first core of a float32 train: spread over the cores
+    for s in (1e30, -1e30, 1e-40):
+        y = x * s
+        assert y.dtype == np.float32
+        assert all(np.isfinite(c).all() and np.abs(c).max() > 1e-30 for c in y.cores)
+        ywide = lorank.TT([c.astype(np.float64) for c in y.cores])
+        np.testing.assert_allclose(ywide.full(), s * wide.full(), rtol=1e-5, atol=0)
+    with pytest.raises(NumericalError, match="overflows float32"):
+        x * 1e300
+
+
+def test_norm_and_dot_of_a_core_near_the_overflow_threshold(rng):
+    z = lorank.tt.random((2,) * 30, 3, rng=rng)
+    w = z * 1e300 * 1e300  # the second factor no longer fits the first core
+    assert max(np.abs(c).max() for c in w.cores) < 1e308
+    assert w.norm(log=True) == pytest.approx(z.norm(log=True) + 600 * np.log(10), rel=1e-12)
+    big = lorank.TT([z.cores[0] * 1e305, *z.cores[1:]])  # one core near the threshold
+    assert big.norm(log=True) == pytest.approx(z.norm(log=True) + 305 * np.log(10), rel=1e-12)
+    assert big.dot(z) == pytest.approx(z.norm() ** 2 * 1e305, rel=1e-10)
+
+
+@pytest.mark.parametrize("s", [1e300, 1e-300, 1e-320, -1e308])
+def test_scalar_products_rebalance_cores_of_extreme_magnitude(s):
+    x = lorank.TT([np.full((1, 2, 1), 1e-300), np.full((1, 2, 1), 1e300)])  # entries: 1
+    y = x * s
+    assert all(np.isfinite(c).all() and np.abs(c).min() > 0 for c in y.cores)
+    assert np.prod([c[0, 0, 0] for c in y.cores]) == pytest.approx(s, rel=1e-12)

@@ -15,6 +15,30 @@ void rescale(std::vector<T>& v, double& log_scale) {
   log_scale += detail::normalize_pow2(index_t(v.size()), v.data()) * 0.6931471805599453;
 }
 
+// The exponent e of the power of two 2^e just above a core's largest magnitude (0 for a
+// zero or non-finite core).
+template <class T>
+int pow2_exponent(const CoreView<T>& c) {
+  const double mx = double(lapack::max_abs(c.r0 * c.n * c.r1, c.data));
+  if (mx == 0.0 || !std::isfinite(mx)) return 0;
+  int e = 0;
+  std::frexp(mx, &e);
+  return e;
+}
+
+// One step of the dot recursion, nv = 2^-(ea+eb) A^H (v B), through t.
+template <class T>
+void contract(const CoreView<T>& a, const CoreView<T>& b, const std::vector<T>& v,
+              std::vector<T>& t, std::vector<T>& nv, int ea, int eb) {
+  const index_t cols = b.n * b.r1;
+  t.resize(a.r0 * cols);
+  lapack::gemm(lapack::Op::N, lapack::Op::N, a.r0, cols, b.r0, T(std::ldexp(1.0, -eb)),
+               v.data(), b.r0, b.data, cols, T(0), t.data(), cols);
+  nv.resize(a.r1 * b.r1);
+  lapack::gemm(lapack::Op::C, lapack::Op::N, a.r1, b.r1, a.r0 * a.n, T(std::ldexp(1.0, -ea)),
+               a.data, a.r1, t.data(), b.r1, T(0), nv.data(), b.r1);
+}
+
 }  // namespace
 
 template <class T>
@@ -31,15 +55,24 @@ Scaled<T> dot(const TrainView<T>& x, const TrainView<T>& y) {
     LORANK_CHECK(a.n == b.n, ShapeError, "TT.dot: mode sizes differ at mode ", k, ": ", a.n,
                  " vs ", b.n);
     // t = v (a.r0 x b.r0) @ B (b.r0 x n*b.r1); v' = A^H (a.r1 x a.r0*n) @ t (a.r0*n x b.r1).
-    const index_t cols = b.n * b.r1;
-    t.resize(a.r0 * cols);
-    lapack::gemm(lapack::Op::N, lapack::Op::N, a.r0, cols, b.r0, T(1), v.data(), b.r0, b.data,
-                 cols, T(0), t.data(), cols);
-    nv.resize(a.r1 * b.r1);
-    lapack::gemm(lapack::Op::C, lapack::Op::N, a.r1, b.r1, a.r0 * a.n, T(1), a.data, a.r1,
-                 t.data(), b.r1, T(0), nv.data(), b.r1);
+    contract(a, b, v, t, nv, 0, 0);
+    double mx = double(lapack::max_abs(index_t(nv.size()), nv.data()));
+    if (!std::isfinite(mx)) {
+      // Cores with entries near the overflow threshold: again, each divided by the power of
+      // two nearest its largest entry (exactly, through the GEMMs' alpha).
+      const int ea = pow2_exponent(a), eb = pow2_exponent(b);
+      contract(a, b, v, t, nv, ea, eb);
+      out.log_scale += double(ea + eb) * 0.6931471805599453;
+      mx = double(lapack::max_abs(index_t(nv.size()), nv.data()));
+    }
     v.swap(nv);
-    rescale(v, out.log_scale);
+    // v / 2^e with 2^e just above its largest entry (exact), e added to the running scale.
+    if (mx != 0.0 && std::isfinite(mx)) {
+      int e = 0;
+      std::frexp(mx, &e);
+      if (e != 0) lapack::scale(index_t(v.size()), real_t<T>(std::ldexp(1.0, -e)), v.data());
+      out.log_scale += e * 0.6931471805599453;
+    }
   }
   out.mantissa = v[0];
   return out;

@@ -377,9 +377,7 @@ class TT(TrainBase):
             if not np.isfinite(other):
                 msg = f"TT.__mul__: scalar must be finite, got {other}"
                 raise NumericalError(msg)
-            cores = [c.astype(dt, copy=False) for c in self._cores]
-            cores[0] = cores[0] * dt.type(other)
-            return TT._trusted(cores)
+            return TT._trusted(_scaled_cores([c.astype(dt, copy=False) for c in self._cores], other))
         return NotImplemented
 
     __rmul__ = __mul__
@@ -452,3 +450,57 @@ def _choose_method(method: str, rtol: float, dtype: np.dtype, caps: list[int], w
     # orth-gram checks per bond whether its Gram shortcut is accurate enough and falls back
     # to the SVD where not, so it is safe for every request; it pays off in double precision.
     return "orth-gram" if np.dtype(dtype) in GRAM_MIN_RTOL else "svd"
+
+
+def _scaled_cores(cores: list[Any], scalar: Any) -> list[Any]:
+    """The cores of scalar * train: the scalar goes into the first core, or, where that would
+    overflow the dtype or push entries into its subnormal range, it is spread over all cores
+    as powers of two that also even out their magnitudes. Raises NumericalError when even
+    that overflows."""
+    xp = array_module(*cores)
+    dt = cores[0].dtype
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+        first = cores[0] * dt.type(scalar)
+    if _kept(xp, first, cores[0], abs(scalar)):
+        return [first, *cores[1:]]
+    # Balance the powers of two: each core divided by 2^(its own exponent), times an even
+    # share of the total (the scalar's and the cores'); only the mantissa is rounded.
+    mag = abs(scalar)
+    mantissa, total = math.frexp(mag)
+    own = []
+    for c in cores:
+        top = float(xp.abs(c).max())
+        own.append(math.frexp(top)[1] if top > 0 else 0)
+    total += sum(own)
+    q, rem = divmod(total, len(cores))
+    out = []
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+        for k, c in enumerate(cores):
+            c = _times_pow2(c, q + (1 if k < rem else 0) - own[k])
+            out.append(c * dt.type(scalar / mag * mantissa) if k == 0 else c)
+    if not all(bool(xp.isfinite(o).all()) for o in out):
+        msg = (f"TT.__mul__: {scalar!r} times this {dt} train overflows {dt} even spread "
+               "over its cores; use a wider dtype")
+        raise NumericalError(msg)
+    return out
+
+
+def _times_pow2(c: Any, e: int) -> Any:
+    """c * 2^e, exact: steps of at most 2^(+-64), each a representable power of two; the
+    magnitudes move one way, so no step over- or underflows unless the result does."""
+    step = 64 if e > 0 else -64
+    while e != 0:
+        k = step if abs(e) > 64 else e
+        c = c * c.dtype.type(math.ldexp(1.0, k))
+        e -= k
+    return c
+
+
+def _kept(xp: Any, scaled: Any, original: Any, mag: float) -> bool:
+    """Finite, and (for |scalar| < 1) no entry newly subnormal or zero."""
+    if not bool(xp.isfinite(scaled).all()):
+        return False
+    if mag >= 1.0 or mag == 0.0:
+        return True
+    tiny = np.finfo(scaled.dtype).tiny
+    return int((xp.abs(scaled) >= tiny).sum()) == int((xp.abs(original) >= tiny).sum())
