@@ -49,7 +49,8 @@ class NotBuiltError(LorankError, RuntimeError):
 
 
 class NumericalError(LorankError, ArithmeticError):
-    """NaN or Inf in the input, or a LAPACK routine that failed."""
+    """NaN or Inf in the input, a result beyond the dtype's range (a scalar product that
+    overflows even spread over the cores), or a LAPACK routine that failed."""
 
 
 class ConvergenceWarning(UserWarning):
