@@ -121,6 +121,33 @@ LORANK_EIG_CPLX(z, cdouble, double)
     const char trr = std::is_same_v<T, R> ? 'T' : tr;                                        \
     LORANK_F77(herk)(&uplo, &trr, &n, &m, &one, a, &lda, &zero, c, &ldc, 1, 1);              \
   }
+#define LORANK_TRCON_REAL(p, T)                                                  \
+  double f_trcon(f_int n, const T* a, f_int lda) {                               \
+    const char norm = '1', uplo = 'U', diag = 'N';                               \
+    T rcond = 0;                                                                 \
+    std::vector<T> work(3 * static_cast<size_t>(n));                             \
+    std::vector<f_int> iwork(n);                                                 \
+    f_int info = 0;                                                              \
+    LORANK_F77(p##trcon)(&norm, &uplo, &diag, &n, a, &lda, &rcond, work.data(),  \
+                         iwork.data(), &info, 1, 1, 1);                          \
+    return info == 0 ? double(rcond) : 0.0;                                      \
+  }
+#define LORANK_TRCON_CPLX(p, T, R)                                               \
+  double f_trcon(f_int n, const T* a, f_int lda) {                               \
+    const char norm = '1', uplo = 'U', diag = 'N';                               \
+    R rcond = 0;                                                                 \
+    std::vector<T> work(2 * static_cast<size_t>(n));                             \
+    std::vector<R> rwork(n);                                                     \
+    f_int info = 0;                                                              \
+    LORANK_F77(p##trcon)(&norm, &uplo, &diag, &n, a, &lda, &rcond, work.data(),  \
+                         rwork.data(), &info, 1, 1, 1);                          \
+    return info == 0 ? double(rcond) : 0.0;                                      \
+  }
+LORANK_TRCON_REAL(s, float)
+LORANK_TRCON_REAL(d, double)
+LORANK_TRCON_CPLX(c, cfloat, float)
+LORANK_TRCON_CPLX(z, cdouble, double)
+
 LORANK_L3_CALL(s, float, float, ssyrk)
 LORANK_L3_CALL(d, double, double, dsyrk)
 LORANK_L3_CALL(c, cfloat, float, cherk)
@@ -178,6 +205,19 @@ bool cholqr_pass(f_int m, f_int n, T* a, f_int lda, T* g, bool check, bool apply
 }
 
 }  // namespace
+
+template <class T>
+double cholesky_r(index_t m_, index_t n_, const T* a, index_t lda_, T* r) {
+  const f_int m = to_int(m_, "m"), n = to_int(n_, "n"), lda = to_int(lda_, "lda");
+  if (m < n || n == 0) return 0.0;
+  f_gram(m, n, a, lda, r, n);
+  if (f_potrf(n, r, n) != 0) return 0.0;
+  for (f_int j = 0; j < n; ++j)
+    for (f_int i = j + 1; i < n; ++i) r[i + static_cast<index_t>(j) * n] = T(0);
+  for (index_t i = 0; i < index_t(n) * n; ++i)
+    if (!std::isfinite(std::abs(r[i]))) return 0.0;
+  return f_trcon(n, r, n);
+}
 
 template <class T>
 bool cholesky_qr2(index_t m_, index_t n_, T* a, index_t lda_, T* r, T* r2) {
@@ -359,6 +399,7 @@ void eigh(index_t n_, T* a, index_t lda_, real_t<T>* w) {
   template void scale<T>(index_t, real_t<T>, T*);                                              \
   template void qr_r<T>(index_t, index_t, T*, index_t, T*);                                    \
   template bool cholesky_qr2<T>(index_t, index_t, T*, index_t, T*, T*);                         \
+  template double cholesky_r<T>(index_t, index_t, const T*, index_t, T*);                       \
   template void solve_upper<T>(index_t, index_t, const T*, index_t, T*, index_t);                                 \
   template index_t qr_pivoted<T>(index_t, index_t, T*, index_t, double, std::vector<index_t>&, \
                                  std::vector<T>&, double&);                                     \

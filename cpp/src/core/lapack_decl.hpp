@@ -123,4 +123,14 @@ void LORANK_F77(sormtr)(const char*, const char*, const char*, const f_int*, con
 void LORANK_F77(dormtr)(const char*, const char*, const char*, const f_int*, const f_int*,
                         const double*, const f_int*, const double*, double*, const f_int*,
                         double*, const f_int*, f_int*, flen, flen, flen);
+
+// Triangular condition estimates (1-norm).
+void LORANK_F77(strcon)(const char*, const char*, const char*, const f_int*, const float*,
+                        const f_int*, float*, float*, f_int*, f_int*, flen, flen, flen);
+void LORANK_F77(dtrcon)(const char*, const char*, const char*, const f_int*, const double*,
+                        const f_int*, double*, double*, f_int*, f_int*, flen, flen, flen);
+void LORANK_F77(ctrcon)(const char*, const char*, const char*, const f_int*, const cfloat*,
+                        const f_int*, float*, cfloat*, float*, f_int*, flen, flen, flen);
+void LORANK_F77(ztrcon)(const char*, const char*, const char*, const f_int*, const cdouble*,
+                        const f_int*, double*, cdouble*, double*, f_int*, flen, flen, flen);
 }

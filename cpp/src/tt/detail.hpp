@@ -119,17 +119,23 @@ struct OrthScale {
   std::int64_t exponent = 0;
 };
 
-/// Per core, an upper-triangular R2 (column-major) whose inverse the core still needs: the
-/// orthonormal core is inv(R2)^T times the stored one; empty where nothing is pending.
+/// Per core, an upper-triangular factor (column-major) whose inverse the core still needs:
+/// the orthonormal core is inv(factor)^T times the stored one; empty where nothing is
+/// pending.
 template <class T>
 using LazyFactors = std::vector<std::vector<T>>;
 
 /// In place: make cores k = last..1 right-orthogonal, pushing the factors leftward, each R
 /// factor scaled by a power of two to keep magnitudes near 1 (long trains neither overflow
 /// nor underflow). With `reveal_rank`, rank-deficient cores go through pivoted QR and lose
-/// the rows of R at rounding-noise level. With `lazy`, CholeskyQR2 skips its last
-/// triangular solve (the costliest step) and records R2 instead, for a sweep that applies
-/// inv(R2) to the small factor entering each core (truncate_left_to_right).
+/// the rows of R at rounding-noise level. With `lazy`, the triangular solves that make Q
+/// are left to the truncation sweep, which applies them to the small factor entering each
+/// core: CholeskyQR2 records its R2, and with `single_pass` a core whose Cholesky factor R
+/// has cond_1(R) <= 100 keeps A itself and R (CholeskyQR's one Gram matrix and Cholesky
+/// factor, no solve at all). Q = A inv(R) is then orthonormal to eps cond(R)^2 <= 1e4 eps;
+/// such a defect of the right part only scales the singular values of each later bond by
+/// 1 +- 1e4 eps (a relative change), so the truncation and its error estimate stay
+/// accurate to that relative level.
 /// With `backwards`, x is the mirror of that train with only its last core filled in
 /// (mirror_core of the source's first core): each other core is formed when the sweep
 /// reaches it, as the source core read backwards times R^T, so the train is never copied
@@ -137,7 +143,7 @@ using LazyFactors = std::vector<std::vector<T>>;
 template <class T>
 OrthScale right_orthogonalize(Train<T>& x, bool reveal_rank = false,
                               LazyFactors<T>* lazy = nullptr,
-                              const TrainView<T>* backwards = nullptr);
+                              const TrainView<T>* backwards = nullptr, bool single_pass = false);
 
 /// Scale the cores by 2^exponent in total, spread evenly (exact powers of two).
 template <class T>

@@ -19,16 +19,24 @@ using lapack::Op;
 // deficient cores, as in sums of trains) a sweep stops trying it.
 class Orthonormalizer {
  public:
-  explicit Orthonormalizer(bool reveal_rank) : reveal_rank_(reveal_rank) {}
+  explicit Orthonormalizer(bool reveal_rank, bool single_pass = false)
+      : reveal_rank_(reveal_rank), single_pass_(single_pass) {}
 
   /// Returns the rank; r is column-major (rank x n); adds the squared norm dropped,
-  /// relative to the block's, to rel_dropped2. With `lazy`, a CholeskyQR2 leaves its last
-  /// triangular solve undone: Q = a * inv(*lazy) (see lapack::cholesky_qr2); `lazy` is
-  /// left empty when `a` holds Q itself.
+  /// relative to the block's, to rel_dropped2. With `lazy`, the triangular solves are left
+  /// undone: Q = a * inv(*lazy), where `a` holds Q1 of a CholeskyQR2 or, in single-pass
+  /// mode for a well-conditioned block, a itself; `lazy` is left empty when `a` holds Q.
   template <class T>
   index_t operator()(index_t m, index_t n, T* a, std::vector<T>& r, double& rel_dropped2,
                      std::vector<T>* lazy = nullptr) {
     if (lazy != nullptr) lazy->clear();
+    if (single_pass_ && lazy != nullptr && failures_ < 2 && m >= n) {
+      r.assign(n * n, T(0));
+      if (lapack::cholesky_r(m, n, a, m, r.data()) >= kMinRcond) {
+        *lazy = r;
+        return n;
+      }
+    }
     if (failures_ < 2 && m >= n) {
       r.assign(n * n, T(0));
       if (lazy != nullptr) lazy->resize(n * n);
@@ -61,7 +69,9 @@ class Orthonormalizer {
   }
 
  private:
-  bool reveal_rank_;
+  // cond_1(R) <= 100: Q = A inv(R) is orthonormal to 1e4 eps without a second pass.
+  static constexpr double kMinRcond = 1e-2;
+  bool reveal_rank_, single_pass_;
   int failures_ = 0;
   std::vector<index_t> perm_;
 };
@@ -156,9 +166,9 @@ void spread_exponent(Train<T>& x, std::int64_t exponent) {
 
 template <class T>
 OrthScale right_orthogonalize(Train<T>& x, bool reveal_rank, LazyFactors<T>* lazy,
-                              const TrainView<T>* backwards) {
+                              const TrainView<T>* backwards, bool single_pass) {
   std::vector<T> r;
-  Orthonormalizer qr(reveal_rank);
+  Orthonormalizer qr(reveal_rank, single_pass);
   OrthScale out;
   if (lazy != nullptr) lazy->assign(x.size(), {});
   for (size_t k = x.size() - 1; k >= 1; --k) {
@@ -243,7 +253,7 @@ Train<T> orthogonalize(const TrainView<T>& x, Side side) {
 #define LORANK_INSTANTIATE(T)                                                   \
   template Train<T> orthogonalize<T>(const TrainView<T>&, Side);               \
   template detail::OrthScale detail::right_orthogonalize<T>(                                    \
-      Train<T>&, bool, detail::LazyFactors<T>*, const TrainView<T>*);                           \
+      Train<T>&, bool, detail::LazyFactors<T>*, const TrainView<T>*, bool);                     \
   template void detail::spread_exponent<T>(Train<T>&, std::int64_t);                       \
   template int detail::normalize_pow2<T>(index_t, T*);                      \
   template void detail::left_orthogonalize<T>(Train<T>&);

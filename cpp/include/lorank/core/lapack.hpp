@@ -50,6 +50,13 @@ void qr_r(index_t m, index_t n, T* a, index_t lda, T* r);
 template <class T>
 bool cholesky_qr2(index_t m, index_t n, T* a, index_t lda, T* r, T* r2 = nullptr);
 
+/// R (n x n, upper, column-major) with R^H R = A^H A for a tall A (m >= n): one Cholesky
+/// pass (CholeskyQR without forming Q), A untouched. Returns LAPACK's estimate of
+/// 1 / cond_1(R) (trcon), or 0 where the Gram matrix is not numerically positive definite.
+/// Q = A inv(R) is then orthonormal to about eps cond(R)^2.
+template <class T>
+double cholesky_r(index_t m, index_t n, const T* a, index_t lda, T* r);
+
 /// Column-major B (n x nrhs, ldb) <- inv(R) B for an upper-triangular R (n x n, ldr).
 template <class T>
 void solve_upper(index_t n, index_t nrhs, const T* r, index_t ldr, T* b, index_t ldb);
