@@ -131,10 +131,11 @@ using LazyFactors = std::vector<std::vector<T>>;
 /// the rows of R at rounding-noise level. With `lazy`, the triangular solves that make Q
 /// are left to the truncation sweep, which applies them to the small factor entering each
 /// core: CholeskyQR2 records its R2, and with `single_pass` a core whose Cholesky factor R
-/// has cond_1(R) <= 100 keeps A itself and R (CholeskyQR's one Gram matrix and Cholesky
-/// factor, no solve at all). Q = A inv(R) is then orthonormal to eps cond(R)^2 <= 1e4 eps;
-/// such a defect of the right part only scales the singular values of each later bond by
-/// 1 +- 1e4 eps (a relative change), so the truncation and its error estimate stay
+/// has cond_1(R) <= 1e4 (LAPACK's estimate) keeps A itself and R (CholeskyQR's one Gram
+/// matrix and Cholesky factor, no solve at all). Q = A inv(R) is then orthonormal to about
+/// eps cond(R)^2 <= 1e8 eps ~ sqrt(eps); such a defect of the right part scales the
+/// singular values of each later bond by 1 +- sqrt(eps) (a relative change, unlike the
+/// absolute sqrt(eps) sigma_1 of the Gram path), so truncation and error estimate stay
 /// accurate to that relative level.
 /// With `backwards`, x is the mirror of that train with only its last core filled in
 /// (mirror_core of the source's first core): each other core is formed when the sweep

@@ -23,8 +23,8 @@ Rounded<T> round_svd(const TrainView<T>& x, const Truncation& trunc, bool allow_
   res.cores.resize(d);
   res.cores[d - 1] = detail::mirror_core(x.front());
   detail::LazyFactors<T> lazy;
-  // The Gram path works to sqrt(eps) where it is used and to a relative 1e4 eps elsewhere:
-  // a single Cholesky pass per well-conditioned core is enough for it.
+  // orth-gram works to sqrt(eps) accuracy: a single Cholesky pass per well-conditioned
+  // core is enough for it (see right_orthogonalize).
   const detail::OrthScale sc =
       detail::right_orthogonalize(res.cores, allow_gram, &lazy, &x, allow_gram);
   const auto& c0 = res.cores.front();
