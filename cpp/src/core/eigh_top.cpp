@@ -155,15 +155,18 @@ void inverse_iteration(const R* d, const R* e, index_t n, const R* lam, index_t 
             for (index_t i = 0; i < n; ++i) x[i][l] -= dot * x[i][lc];
           }
         }
+        // Unit length, scaled by the largest entry first (the solve may have grown it near
+        // the overflow threshold).
         R scale = 0;
         for (index_t i = 0; i < n; ++i) scale = std::max(scale, std::abs(x[i][l]));
+        const R inv_scale = scale > R(0) ? R(1) / scale : R(0);
         R norm2 = 0;
         for (index_t i = 0; i < n; ++i) {
-          x[i][l] = scale > R(0) ? x[i][l] / scale : R(0);
-          norm2 += x[i][l] * x[i][l];
+          const R v = x[i][l] * inv_scale;
+          norm2 += v * v;
         }
-        const R inv = norm2 > R(0) ? R(1) / std::sqrt(norm2) : R(0);
-        for (index_t i = 0; i < n; ++i) x[i][l] *= inv;
+        const R factor = norm2 > R(0) ? inv_scale / std::sqrt(norm2) : R(0);
+        for (index_t i = 0; i < n; ++i) x[i][l] *= factor;
       }
     }
     for (int l = 0; l < lanes; ++l)

@@ -84,6 +84,13 @@ struct RowBlock {
   index_t a0, a1, b0, b1;
 };
 
+template <class T>
+bool all_zero8(const T* p) {
+  bool zero = true;
+  for (int j = 0; j < 8; ++j) zero &= (p[j] == T(0));
+  return zero;
+}
+
 // The core's rows grouped into runs that share the column range of their nonzeros: one run
 // for a dense core (found after reading a few entries per row), one per term for the
 // block-diagonal cores of a sum of trains.
@@ -95,10 +102,13 @@ std::vector<RowBlock> row_blocks(const CoreView<T>& v) {
     index_t lo = v.r1, hi = 0;
     for (index_t i = 0; i < v.n; ++i) {
       const T* p = v.data + a * row + i * v.r1;
+      // Runs of zeros from both ends, eight entries per test where the run is long.
       index_t b = 0;
+      while (b + 8 <= lo && all_zero8(p + b)) b += 8;
       while (b < lo && p[b] == T(0)) ++b;
       lo = std::min(lo, b);
       index_t e = v.r1;
+      while (e - 8 >= hi && e >= 8 && all_zero8(p + e - 8)) e -= 8;
       while (e > hi && p[e - 1] == T(0)) --e;
       hi = std::max(hi, e);
     }
@@ -120,13 +130,22 @@ Core<T> times_rt_backwards(const CoreView<T>& v, const T* rt, index_t rank) {
   for (const RowBlock& b : blocks) work += (b.a1 - b.a0) * std::max<index_t>(b.b1 - b.b0, 0);
   const index_t ld_v = v.n * v.r1, ld_out = v.n * rank;
   if (blocks.size() > 1 && 2 * work <= v.r0 * v.r1) {
-    Core<T> out(v.r1, v.n, rank);  // zeroed: the blocks add into it
+    // Column ranges that tile 0..r1 (a block-diagonal core) write every output row once;
+    // otherwise the blocks add into zeros.
+    bool tiles = true;
+    index_t next = 0;
+    for (const RowBlock& b : blocks) {
+      tiles = tiles && b.b0 == next && b.b1 > b.b0;
+      next = b.b1;
+    }
+    tiles = tiles && next == v.r1;
+    Core<T> out = tiles ? Core<T>(v.r1, v.n, rank, uninitialized) : Core<T>(v.r1, v.n, rank);
     for (index_t i = 0; i < v.n; ++i)
       for (const RowBlock& b : blocks)
         if (b.b1 > b.b0)
           lapack::gemm(Op::T, Op::N, b.b1 - b.b0, rank, b.a1 - b.a0, T(1),
                        v.data + b.a0 * ld_v + i * v.r1 + b.b0, ld_v, rt + b.a0 * rank, rank,
-                       T(1), out.data.data() + (b.b0 * v.n + i) * rank, ld_out);
+                       tiles ? T(0) : T(1), out.data.data() + (b.b0 * v.n + i) * rank, ld_out);
     return out;
   }
   Core<T> out(v.r1, v.n, rank, uninitialized);
