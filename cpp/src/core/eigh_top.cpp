@@ -203,6 +203,19 @@ bool verified(const R* d, const R* e, index_t n, const R* lam, index_t k, const 
   return true;
 }
 
+// Workspace of eigh_top for order n (grows, never shrinks below what a call needs).
+template <class T>
+struct Scratch {
+  std::vector<T> saved, d, e, tau, vals, off, lam, z, work;
+  void resize(index_t n) {
+    if (index_t(d.size()) >= n) return;
+    saved.resize(n * n);
+    z.resize(n * n);
+    for (auto* v : {&d, &e, &tau, &vals, &off, &lam}) v->resize(n);
+    work.resize(64 * n);  // sytrd's blocked reduction and ormtr: n times the block size
+  }
+};
+
 }  // namespace
 
 template <class T>
@@ -219,33 +232,32 @@ index_t eigh_top(index_t n, T* a, index_t lda, real_t<T>* w,
     LORANK_CHECK(n <= std::numeric_limits<f_int>::max() && lda >= n, Error,
                  "eigh_top: bad order ", n, " or leading dimension ", lda);
     const f_int fn = f_int(n), flda = f_int(lda);
-    std::vector<T> saved(n * n);
-    for (index_t j = 0; j < n; ++j) std::copy(a + j * lda, a + j * lda + n, saved.begin() + j * n);
+    // Per-thread scratch, reused: one call per bond of a rounding sweep, and fresh zeroed
+    // vectors cost about a twentieth of the call.
+    thread_local Scratch<T> ws;
+    ws.resize(n);
+    for (index_t j = 0; j < n; ++j) std::copy(a + j * lda, a + j * lda + n, ws.saved.begin() + j * n);
     auto restore_and_full = [&]() {
       for (index_t j = 0; j < n; ++j)
-        std::copy(saved.begin() + j * n, saved.begin() + (j + 1) * n, a + j * lda);
+        std::copy(ws.saved.begin() + j * n, ws.saved.begin() + (j + 1) * n, a + j * lda);
       return full();
     };
-    std::vector<T> d(n), e(n), tau(n), vals, off;
-    f_int lw = fn * 64;
-    std::vector<T> work(lw);
-    if (f_sytrd(fn, a, flda, d.data(), e.data(), tau.data(), work.data(), lw) != 0)
-      return restore_and_full();
-    vals = d;
-    off = e;
-    if (f_sterf(fn, vals.data(), off.data()) != 0) return restore_and_full();
-    std::copy(vals.begin(), vals.end(), w);
+    T *d = ws.d.data(), *e = ws.e.data(), *tau = ws.tau.data(), *work = ws.work.data();
+    const f_int lw = f_int(ws.work.size());
+    if (f_sytrd(fn, a, flda, d, e, tau, work, lw) != 0) return restore_and_full();
+    std::copy(d, d + n, ws.vals.begin());
+    std::copy(e, e + n, ws.off.begin());
+    if (f_sterf(fn, ws.vals.data(), ws.off.data()) != 0) return restore_and_full();
+    std::copy(ws.vals.begin(), ws.vals.begin() + n, w);
     const index_t k = std::clamp<index_t>(count(w), 0, n);
     if (k == 0) return 0;
-    std::vector<T> lam(k), z(n * k);
+    T *lam = ws.lam.data(), *z = ws.z.data();
     for (index_t j = 0; j < k; ++j) lam[j] = w[n - 1 - j];
-    inverse_iteration(d.data(), e.data(), n, lam.data(), k, z.data());
-    if (!verified(d.data(), e.data(), n, lam.data(), k, z.data())) return restore_and_full();
-    if (f_ormtr(fn, f_int(k), a, flda, tau.data(), z.data(), work.data(), lw) != 0)
-      return restore_and_full();
+    inverse_iteration(d, e, n, lam, k, z);
+    if (!verified(d, e, n, lam, k, z)) return restore_and_full();
+    if (f_ormtr(fn, f_int(k), a, flda, tau, z, work, lw) != 0) return restore_and_full();
     // Column j of z (eigenvalue w[n-1-j]) goes to column n-1-j, as eigh would leave it.
-    for (index_t j = 0; j < k; ++j)
-      std::copy(z.begin() + j * n, z.begin() + (j + 1) * n, a + (n - 1 - j) * lda);
+    for (index_t j = 0; j < k; ++j) std::copy(z + j * n, z + (j + 1) * n, a + (n - 1 - j) * lda);
     return k;
   }
 }
