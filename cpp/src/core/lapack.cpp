@@ -75,13 +75,13 @@ LORANK_SVD_CPLX(z, cdouble, double)
 #define LORANK_EIG_REAL(p, T)                                                                \
   void f_eigh(f_int n, T* a, f_int lda, T* w, T* work, f_int lw, T*, f_int, f_int* iw,        \
               f_int liw, f_int* info) {                                                       \
-    char jz = 'V', up = 'U';                                                                 \
+    char jz = 'V', up = 'L';                                                                 \
     LORANK_F77(p##syevd)(&jz, &up, &n, a, &lda, w, work, &lw, iw, &liw, info, 1, 1);          \
   }
 #define LORANK_EIG_CPLX(p, T, R)                                                               \
   void f_eigh(f_int n, T* a, f_int lda, R* w, T* work, f_int lw, R* rw, f_int lrw, f_int* iw,  \
               f_int liw, f_int* info) {                                                         \
-    char jz = 'V', up = 'U';                                                                   \
+    char jz = 'V', up = 'L';                                                                   \
     LORANK_F77(p##heevd)(&jz, &up, &n, a, &lda, w, work, &lw, rw, &lrw, iw, &liw, info, 1, 1);  \
   }
 LORANK_EIG_REAL(s, float)
@@ -113,6 +113,13 @@ LORANK_EIG_CPLX(z, cdouble, double)
     f_int info = 0;                                                                          \
     LORANK_F77(p##potrf)(&uplo, &n, a, &lda, &info, 1);                                      \
     return info;                                                                             \
+  }                                                                                          \
+  void f_herk_lower(char tr, f_int n, f_int k, const T* a, f_int lda, T* c, f_int ldc) {     \
+    /* lower triangle of C = op(A) op(A)^H, op = 'N' (A n x k) or 'C' (A k x n) */           \
+    const char uplo = 'L';                                                                   \
+    const R one(1), zero(0);                                                                 \
+    const char t = (std::is_same_v<T, R> && tr == 'C') ? 'T' : tr;                          \
+    LORANK_F77(herk)(&uplo, &t, &n, &k, &one, a, &lda, &zero, c, &ldc, 1, 1);                \
   }                                                                                          \
   void f_gram(f_int m, f_int n, const T* a, f_int lda, T* c, f_int ldc) {                    \
     /* upper triangle of C = A^H A */                                                        \
@@ -366,6 +373,14 @@ void svd(index_t m_, index_t n_, T* a, index_t lda_, T* u, real_t<T>* s, T* vt) 
 }
 
 template <class T>
+void herk_lower(bool conj_trans, index_t n, index_t k, const T* a, index_t lda, T* c,
+                index_t ldc) {
+  if (n == 0) return;
+  f_herk_lower(conj_trans ? 'C' : 'N', to_int(n, "n"), to_int(k, "k"), a,
+               to_int(std::max<index_t>(lda, 1), "lda"), c, to_int(ldc, "ldc"));
+}
+
+template <class T>
 void solve_upper(index_t n_, index_t nrhs_, const T* r, index_t ldr_, T* b, index_t ldb_) {
   const f_int n = to_int(n_, "n"), nrhs = to_int(nrhs_, "nrhs"), ldr = to_int(ldr_, "ldr"),
               ldb = to_int(ldb_, "ldb");
@@ -400,7 +415,8 @@ void eigh(index_t n_, T* a, index_t lda_, real_t<T>* w) {
   template void qr_r<T>(index_t, index_t, T*, index_t, T*);                                    \
   template bool cholesky_qr2<T>(index_t, index_t, T*, index_t, T*, T*);                         \
   template double cholesky_r<T>(index_t, index_t, const T*, index_t, T*);                       \
-  template void solve_upper<T>(index_t, index_t, const T*, index_t, T*, index_t);                                 \
+  template void solve_upper<T>(index_t, index_t, const T*, index_t, T*, index_t);              \
+  template void herk_lower<T>(bool, index_t, index_t, const T*, index_t, T*, index_t);                                 \
   template index_t qr_pivoted<T>(index_t, index_t, T*, index_t, double, std::vector<index_t>&, \
                                  std::vector<T>&, double&);                                     \
   template void svd<T>(index_t, index_t, T*, index_t, T*, real_t<T>*, T*);                     \

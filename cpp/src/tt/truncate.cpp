@@ -38,14 +38,11 @@ bool gram_bond(Core<T>& c, Core<T>& nxt, const std::vector<T>& r2, double delta2
   const index_t rows = c.r0 * c.n, r1 = c.r1, cols = nxt.n * nxt.r1;
   const bool tall = rows >= r1;
   const index_t k = tall ? r1 : rows;
+  // Row-major L is column-major M = L^T (r1 x rows). The Gram matrix G (L^H L or L L^H)
+  // read column-major is conj(G) = M M^H or M^H M: its lower triangle is all eigh_top
+  // reads, and its eigenvectors are the conjugated ones.
   std::vector<T> g(k * k);
-  if (tall)
-    lapack::gemm(Op::C, Op::N, r1, r1, rows, T(1), c.data.data(), r1, c.data.data(), r1, T(0),
-                 g.data(), r1);
-  else
-    lapack::gemm(Op::N, Op::C, rows, rows, r1, T(1), c.data.data(), r1, c.data.data(), r1,
-                 T(0), g.data(), rows);
-  // Row-major G read column-major is conj(G): its eigenvectors are the conjugated ones.
+  lapack::herk_lower(!tall, k, tall ? rows : r1, c.data.data(), r1, g.data(), k);
   // Eigenvalues first: the rank (and whether this bond can use G at all) decides how many
   // eigenvectors are needed.
   std::vector<R> lam(k), sig(k);

@@ -57,6 +57,12 @@ bool cholesky_qr2(index_t m, index_t n, T* a, index_t lda, T* r, T* r2 = nullptr
 template <class T>
 double cholesky_r(index_t m, index_t n, const T* a, index_t lda, T* r);
 
+/// Lower triangle of the column-major C (n x n, ldc) = A A^H for A (n x k, lda), or with
+/// `conj_trans` C = A^H A for A (k x n, lda) (BLAS herk/syrk: half a GEMM's work).
+template <class T>
+void herk_lower(bool conj_trans, index_t n, index_t k, const T* a, index_t lda, T* c,
+                index_t ldc);
+
 /// Column-major B (n x nrhs, ldb) <- inv(R) B for an upper-triangular R (n x n, ldr).
 template <class T>
 void solve_upper(index_t n, index_t nrhs, const T* r, index_t ldr, T* b, index_t ldb);
@@ -74,8 +80,8 @@ index_t qr_pivoted(index_t m, index_t n, T* a, index_t lda, double drop_tol,
 template <class T>
 void svd(index_t m, index_t n, T* a, index_t lda, T* u, real_t<T>* s, T* vt);
 
-/// Hermitian eigendecomposition (syevd/heevd), column-major, ascending eigenvalues;
-/// on exit `a` holds the eigenvectors.
+/// Hermitian eigendecomposition (syevd/heevd), column-major (lower triangle read),
+/// ascending eigenvalues; on exit `a` holds the eigenvectors.
 template <class T>
 void eigh(index_t n, T* a, index_t lda, real_t<T>* w);
 
