@@ -193,11 +193,13 @@ class TT(TrainBase):
         method : {'auto', 'svd', 'orth-gram', 'gram', 'randomized'}
             ``'svd'``: left-to-right QR, right-to-left truncated SVD (exact, the reference;
             the order of ttpy, teneva and torchtt, so the same train as theirs).
-            ``'orth-gram'``: the same QR sweep, then each bond truncated through the
-            eigendecomposition of its r x r Gram matrix (only the kept eigenvectors are
-            computed) where the request tolerates that shortcut's sqrt(eps) accuracy, the
-            SVD elsewhere; an error too small for the eigenvalues to resolve is measured.
-            float64/complex128.
+            ``'orth-gram'``: the same sweeps, the QR of a well-conditioned core replaced by
+            one Cholesky pass of its Gram matrix (orthonormal to eps cond^2 <= sqrt(eps),
+            a relative perturbation of later singular values), each bond truncated through
+            the eigendecomposition of its r x r Gram matrix (only the kept eigenvectors
+            are computed) where the request tolerates that shortcut's sqrt(eps) accuracy,
+            the SVD elsewhere; an error too small for the eigenvalues to resolve is
+            measured. float64/complex128.
             ``'gram'``: Gram matrices of both sides and small SVDs (Al Daas, Ballard, Benner
             2022); accuracy about sqrt(eps) relative to ||x||: use it for rtol >= 1e-6.
             ``'randomized'``: randomize-then-orthogonalize sketch of rank max_rank + 10
