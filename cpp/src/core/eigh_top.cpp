@@ -18,6 +18,7 @@ namespace {
 constexpr index_t kMinOrder = 24;  // below, the full solver costs next to nothing
 constexpr int kLanes = 4;          // shifts solved together, to overlap their divisions
 constexpr int kSolves = 2;         // from a random start; one solve nearly converges
+constexpr index_t kKeptOrder = 256;  // scratch kept per thread up to this order (~1.3 MB)
 
 #define LORANK_TRIDIAG_CALLS(p, T)                                                           \
   f_int f_sytrd(f_int n, T* a, f_int lda, T* d, T* e, T* tau, T* work, f_int lw) {         \
@@ -233,8 +234,10 @@ index_t eigh_top(index_t n, T* a, index_t lda, real_t<T>* w,
                  "eigh_top: bad order ", n, " or leading dimension ", lda);
     const f_int fn = f_int(n), flda = f_int(lda);
     // Per-thread scratch, reused: one call per bond of a rounding sweep, and fresh zeroed
-    // vectors cost about a twentieth of the call.
-    thread_local Scratch<T> ws;
+    // vectors cost about a twentieth of the call. Large orders get their own (freed after).
+    thread_local Scratch<T> kept;
+    Scratch<T> own;
+    Scratch<T>& ws = n <= kKeptOrder ? kept : own;
     ws.resize(n);
     for (index_t j = 0; j < n; ++j) std::copy(a + j * lda, a + j * lda + n, ws.saved.begin() + j * n);
     auto restore_and_full = [&]() {
