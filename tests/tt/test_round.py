@@ -245,3 +245,17 @@ def test_reported_error_counts_values_below_the_gram_noise_floor(rng, dtype):
     err = np.linalg.norm(y.full() - exact)
     assert 1e-9 < err / np.linalg.norm(exact) < 1e-7
     assert info.error == pytest.approx(err, rel=1e-3)
+
+
+def test_randomized_error_estimate_does_not_depend_on_the_scale():
+    # Cores scaled by exact powers of two (norms 2^(+-2000)): the reported relative error
+    # must not change, as it did when the dot products went through a rounded exp(log).
+    x = lorank.tt.random([2] * 1000, 3, rng=0)
+    rel = []
+    for f in (1.0, 0.25, 4.0):
+        s = TT([c * f for c in x.cores])
+        s = s + s
+        _, info = s.round(rtol=1e-10, max_rank=3, method="randomized", rng=0, return_info=True)
+        rel.append(info.rel_error)
+    assert rel[1] == pytest.approx(rel[0], rel=1e-9, abs=1e-30)
+    assert rel[2] == pytest.approx(rel[0], rel=1e-9, abs=1e-30)

@@ -1,19 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 #include "detail.hpp"
 #include "lorank/core/lapack.hpp"
 
 namespace lorank::tt {
 namespace {
-
-// Scale v by a power of two (exact, no rounding) that brings its largest entry near 1,
-// and add the log of the factor removed to `log_scale`.
-template <class T>
-void rescale(std::vector<T>& v, double& log_scale) {
-  log_scale += detail::normalize_pow2(index_t(v.size()), v.data()) * 0.6931471805599453;
-}
 
 // The exponent e of the power of two 2^e just above a core's largest magnitude (0 for a
 // zero or non-finite core).
@@ -48,6 +42,9 @@ Scaled<T> dot(const TrainView<T>& x, const TrainView<T>& y) {
   LORANK_CHECK(x.size() == y.size(), ShapeError, "TT.dot: numbers of modes differ: ", x.size(),
                " vs ", y.size());
   Scaled<T> out;
+  // The scale is kept as an exact power of two, 2^exponent, and turned into a log once:
+  // summing rounded logs core by core would cost 1e-13 relative accuracy at d = 1000.
+  std::int64_t exponent = 0;
   std::vector<T> v{T(1)}, t, nv;
   for (size_t k = 0; k < x.size(); ++k) {
     const CoreView<T>& a = x[k];
@@ -62,19 +59,24 @@ Scaled<T> dot(const TrainView<T>& x, const TrainView<T>& y) {
       // two nearest its largest entry (exactly, through the GEMMs' alpha).
       const int ea = pow2_exponent(a), eb = pow2_exponent(b);
       contract(a, b, v, t, nv, ea, eb);
-      out.log_scale += double(ea + eb) * 0.6931471805599453;
+      exponent += ea + eb;
       mx = double(lapack::max_abs(index_t(nv.size()), nv.data()));
     }
     v.swap(nv);
-    // v / 2^e with 2^e just above its largest entry (exact), e added to the running scale.
+    // v / 2^e with 2^e just above its largest entry (exact), once v has drifted by 2^32:
+    // the next products then cannot overflow or underflow.
     if (mx != 0.0 && std::isfinite(mx)) {
       int e = 0;
       std::frexp(mx, &e);
-      if (e != 0) lapack::scale(index_t(v.size()), real_t<T>(std::ldexp(1.0, -e)), v.data());
-      out.log_scale += e * 0.6931471805599453;
+      if (e > 32 || e < -32) {
+        lapack::scale(index_t(v.size()), real_t<T>(std::ldexp(1.0, -e)), v.data());
+        exponent += e;
+      }
     }
   }
   out.mantissa = v[0];
+  out.exponent = exponent;
+  out.log_scale = double(exponent) * 0.6931471805599453;
   return out;
 }
 
@@ -93,9 +95,10 @@ Scaled<T> sum(const TrainView<T>& x) {
       }
     }
     v.swap(nv);
-    rescale(v, out.log_scale);
+    out.exponent += detail::normalize_pow2(index_t(v.size()), v.data());
   }
   out.mantissa = v[0];
+  out.log_scale = double(out.exponent) * 0.6931471805599453;
   return out;
 }
 

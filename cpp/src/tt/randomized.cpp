@@ -101,12 +101,14 @@ std::vector<std::vector<std::vector<T>>> sketch_right(const std::vector<TrainVie
   return w;
 }
 
-// Re <a, b> / 2^shift as a double, from the running-scale dot (no overflow for long trains).
+// Re <a, b> / (2^shift2 * scale2): the power of two applied exactly (no rounded exp of a
+// large log), so dots of long trains keep their full relative accuracy.
 template <class T>
-double real_dot(const TrainView<T>& a, const TrainView<T>& b, double log_shift) {
+double real_dot(const TrainView<T>& a, const TrainView<T>& b, std::int64_t shift2,
+                double scale2) {
   const auto s = dot(a, b);
   if (s.mantissa == T(0)) return 0.0;
-  return double(std::real(s.mantissa)) * std::exp(s.log_scale - log_shift);
+  return times_pow2(double(std::real(s.mantissa)), s.exponent - shift2) / scale2;
 }
 
 // Throws ShapeError unless all terms have the first term's mode sizes.
@@ -260,18 +262,20 @@ Rounded<T> sketch_round(const std::vector<TrainView<T>>& terms, const Truncation
   if (ny == 0.0) {  // a zero sketch (of a zero sum, with probability one): nothing kept
     double xx = 0.0;
     for (size_t i = 0; i < terms.size(); ++i)
-      for (size_t j = 0; j < terms.size(); ++j) xx += real_dot(terms[i], terms[j], 0.0);
+      for (size_t j = 0; j < terms.size(); ++j) xx += real_dot(terms[i], terms[j], 0, 1.0);
     const double nx = std::sqrt(std::max(xx, 0.0));
     set_errors(res, nx, nx, 0);
     return res;
   }
-  const double log_ny = std::log(ny) + double(exponent) * 0.6931471805599453;
+  // Every dot in units of ||y||^2 = (ny 2^exponent)^2.
+  const std::int64_t shift2 = 2 * exponent;
+  const double ny2 = ny * ny;
   double xx = 0.0, xy = 0.0;
   for (size_t i = 0; i < terms.size(); ++i)
-    for (size_t j = 0; j < terms.size(); ++j) xx += real_dot(terms[i], terms[j], 2 * log_ny);
+    for (size_t j = 0; j < terms.size(); ++j) xx += real_dot(terms[i], terms[j], shift2, ny2);
   const TrainView<T> yv = views(res.cores);
-  for (const auto& t : terms) xy += real_dot(t, yv, 2 * log_ny);
-  const double yy = std::max(real_dot(yv, yv, 2 * log_ny), 0.0);
+  for (const auto& t : terms) xy += real_dot(t, yv, shift2, ny2);
+  const double yy = std::max(real_dot(yv, yv, shift2, ny2), 0.0);
   xx = std::max(xx, 0.0);
   const double rel2 = xx > 0.0 ? std::max(1.0 - (2.0 * xy - yy) / xx, 0.0) : 0.0;
   const double norm_scaled = std::sqrt(xx) * ny;  // ||x|| in units of 2^exponent

@@ -4,6 +4,7 @@
 ///
 /// A core is row-major (r0, n, r1): element (a, i, b) sits at a*n*r1 + i*r1 + b.
 /// TT-matrix cores (r0, m, n, r1) are stored the same way with mode size m*n.
+#include <cstdint>
 #include <vector>
 
 #include "lorank/core/buffer.hpp"
@@ -75,6 +76,9 @@ template <class T>
 struct Scaled {
   T mantissa{};
   double log_scale = 0.0;
+  /// The scale as the exact power of two it is: log_scale = exponent * ln 2, and
+  /// std::ldexp(mantissa, exponent) is the value without a rounded exp.
+  std::int64_t exponent = 0;
 };
 
 }  // namespace lorank::tt
