@@ -3,6 +3,10 @@
 // with the GIL released.
 #include <pybind11/stl.h>
 
+#include <cmath>
+#include <cstdint>
+#include <limits>
+
 #include "arrays.hpp"
 #include "lorank/tt/algorithms.hpp"
 
@@ -32,8 +36,24 @@ py::tuple rounded_out(tt::Rounded<T>&& r) {
   return py::make_tuple(train_out(std::move(r.cores)), r.error, r.norm, r.rel_error);
 }
 
+// (mantissa, log_scale). Where mantissa * 2^exponent fits a double, it comes back whole
+// with log_scale 0: the exact power of two instead of a rounded exp(exponent ln 2), which
+// at |exponent| ~ 200 would cost ~1e-14 relative accuracy.
 template <class T>
 py::tuple scaled_out(const tt::Scaled<T>& s) {
+  using R = real_t<T>;
+  const double mag = std::abs(s.mantissa);
+  if (mag == 0.0) return py::make_tuple(s.mantissa, 0.0);
+  const std::int64_t top = std::int64_t(std::ilogb(mag)) + s.exponent;
+  if (top > std::numeric_limits<R>::min_exponent + 60 && top < std::numeric_limits<R>::max_exponent - 4) {
+    if constexpr (is_complex_v<T>) {
+      const T v(std::ldexp(s.mantissa.real(), int(s.exponent)),
+                std::ldexp(s.mantissa.imag(), int(s.exponent)));
+      return py::make_tuple(v, 0.0);
+    } else {
+      return py::make_tuple(T(std::ldexp(s.mantissa, int(s.exponent))), 0.0);
+    }
+  }
   return py::make_tuple(s.mantissa, s.log_scale);
 }
 
