@@ -104,16 +104,23 @@ struct ShiftedLU {
   }
 };
 
+// ||T||_inf of the symmetric tridiagonal with diagonal d and off-diagonal e.
+template <class R>
+R tridiagonal_norm(const R* d, const R* e, index_t n) {
+  R norm = 0;
+  for (index_t i = 0; i < n; ++i)
+    norm = std::max(norm, std::abs(d[i]) + (i > 0 ? std::abs(e[i - 1]) : R(0)) +
+                              (i + 1 < n ? std::abs(e[i]) : R(0)));
+  return norm;
+}
+
 // Eigenvectors of T for the k eigenvalues lam[0..k) given in descending order, into z
 // (n x k, column-major), by inverse iteration; vectors of eigenvalues closer than 1e-3 ||T||
 // are orthogonalized against each other (as LAPACK's stein).
 template <class R>
 void inverse_iteration(const R* d, const R* e, index_t n, const R* lam, index_t k, R* z) {
   const R eps = std::numeric_limits<R>::epsilon();
-  R tnorm = 0;
-  for (index_t i = 0; i < n; ++i)
-    tnorm = std::max(tnorm, std::abs(d[i]) + (i > 0 ? std::abs(e[i - 1]) : R(0)) +
-                                (i + 1 < n ? std::abs(e[i]) : R(0)));
+  const R tnorm = tridiagonal_norm(d, e, n);
   const R cluster_gap = R(1e-3) * tnorm, min_sep = R(10) * eps * tnorm;
   const R tiny = eps * tnorm > R(0) ? eps * tnorm : std::numeric_limits<R>::min();
   std::uint64_t seed = 0x9e3779b97f4a7c15ull;
@@ -180,10 +187,7 @@ void inverse_iteration(const R* d, const R* e, index_t n, const R* lam, index_t 
 template <class R>
 bool verified(const R* d, const R* e, index_t n, const R* lam, index_t k, const R* z) {
   const R eps = std::numeric_limits<R>::epsilon();
-  R tnorm = 0;
-  for (index_t i = 0; i < n; ++i)
-    tnorm = std::max(tnorm, std::abs(d[i]) + (i > 0 ? std::abs(e[i - 1]) : R(0)) +
-                                (i + 1 < n ? std::abs(e[i]) : R(0)));
+  const R tnorm = tridiagonal_norm(d, e, n);
   for (index_t j = 0; j < k; ++j) {
     const R* v = z + j * n;
     R res2 = 0;

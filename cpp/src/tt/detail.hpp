@@ -150,6 +150,14 @@ OrthScale right_orthogonalize(Train<T>& x, bool reveal_rank = false,
 template <class T>
 void spread_exponent(Train<T>& x, std::int64_t exponent);
 
+/// The exponent e of 2^e, the power of two just above mx (frexp); 0 for a zero or
+/// non-finite mx. Dividing by 2^e brings mx into [1/2, 1) exactly.
+inline int pow2_exponent(double mx) {
+  int e = 0;
+  if (mx > 0.0 && std::isfinite(mx)) std::frexp(mx, &e);
+  return e;
+}
+
 /// Divide the entries by the power of two nearest their largest magnitude; returns it.
 template <class T>
 int normalize_pow2(index_t n, T* data);

@@ -9,15 +9,10 @@
 namespace lorank::tt {
 namespace {
 
-// The exponent e of the power of two 2^e just above a core's largest magnitude (0 for a
-// zero or non-finite core).
+// The exponent e of the power of two 2^e just above a core's largest magnitude.
 template <class T>
-int pow2_exponent(const CoreView<T>& c) {
-  const double mx = double(lapack::max_abs(c.r0 * c.n * c.r1, c.data));
-  if (mx == 0.0 || !std::isfinite(mx)) return 0;
-  int e = 0;
-  std::frexp(mx, &e);
-  return e;
+int core_exponent(const CoreView<T>& c) {
+  return detail::pow2_exponent(double(lapack::max_abs(c.r0 * c.n * c.r1, c.data)));
 }
 
 // One step of the dot recursion, nv = 2^-(ea+eb) A^H (v B), through t.
@@ -57,7 +52,7 @@ Scaled<T> dot(const TrainView<T>& x, const TrainView<T>& y) {
     if (!std::isfinite(mx)) {
       // Cores with entries near the overflow threshold: again, each divided by the power of
       // two nearest its largest entry (exactly, through the GEMMs' alpha).
-      const int ea = pow2_exponent(a), eb = pow2_exponent(b);
+      const int ea = core_exponent(a), eb = core_exponent(b);
       contract(a, b, v, t, nv, ea, eb);
       exponent += ea + eb;
       mx = double(lapack::max_abs(index_t(nv.size()), nv.data()));
@@ -65,13 +60,10 @@ Scaled<T> dot(const TrainView<T>& x, const TrainView<T>& y) {
     v.swap(nv);
     // v / 2^e with 2^e just above its largest entry (exact), once v has drifted by 2^32:
     // the next products then cannot overflow or underflow.
-    if (mx != 0.0 && std::isfinite(mx)) {
-      int e = 0;
-      std::frexp(mx, &e);
-      if (e > 32 || e < -32) {
-        lapack::scale(index_t(v.size()), real_t<T>(std::ldexp(1.0, -e)), v.data());
-        exponent += e;
-      }
+    const int e = detail::pow2_exponent(mx);
+    if (e > 32 || e < -32) {
+      lapack::scale(index_t(v.size()), real_t<T>(std::ldexp(1.0, -e)), v.data());
+      exponent += e;
     }
   }
   out.mantissa = v[0];

@@ -159,10 +159,7 @@ Core<T> times_rt_backwards(const CoreView<T>& v, const T* rt, index_t rank) {
 
 template <class T>
 int normalize_pow2(index_t n, T* data) {
-  const double mx = double(lapack::max_abs(n, data));
-  if (mx == 0.0 || !std::isfinite(mx)) return 0;
-  int e = 0;
-  std::frexp(mx, &e);
+  const int e = pow2_exponent(double(lapack::max_abs(n, data)));
   if (e != 0) lapack::scale(n, real_t<T>(std::ldexp(1.0, -e)), data);
   return e;
 }

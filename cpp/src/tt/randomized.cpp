@@ -91,8 +91,7 @@ std::vector<std::vector<std::vector<T>>> sketch_right(const std::vector<TrainVie
                    rk.data.data(), rk.n * rk.r1, T(0), out.data(), rk.r0);
       mx = std::max(mx, double(lapack::max_abs(index_t(out.size()), out.data())));
     }
-    int e = 0;
-    if (mx > 0.0 && std::isfinite(mx)) std::frexp(mx, &e);
+    const int e = pow2_exponent(mx);
     if (e != 0)
       for (auto& wj : w)
         lapack::scale(index_t(wj[k - 1].size()), real_t<T>(std::ldexp(1.0, -e)),
