@@ -42,6 +42,8 @@ void bind_linalg(py::module_& m) {
       py::arg("a"), py::arg("k"),
       "All eigenvalues (ascending) and the eigenvectors of the k largest, as columns in "
       "ascending order (lorank::lapack::eigh_top).");
+  m.def("_simd_level", &lapack::simd_level,
+        "Instruction set of lorank's own dense loops: 'avx2+fma' or 'baseline'.");
   m.attr("_buffer_cache_enabled") = detail::buffer_cache_enabled();
   m.attr("_buffer_cache_bytes") = detail::buffer_cache_enabled() ? detail::kMaxCachedBytes : 0;
   m.def("_release_cached_memory", &detail::release_cached_memory,

@@ -16,6 +16,8 @@ def config() -> dict[str, Any]:
         "python": platform.python_version(),
         "compiler": _core.compiler,
         "lapack": _core.lapack,
+        # lorank's own small dense loops; LORANK_DISABLE_AVX2=1 selects the baseline
+        "simd": _core._simd_level(),
         # freed core buffers kept per thread for reuse (page faults cost ~10% of a rounding)
         "core_cache": f"{_core._buffer_cache_bytes >> 20} MiB per thread"
         if _core._buffer_cache_bytes

@@ -3,6 +3,11 @@
 
 from __future__ import annotations
 
+import os
+import pathlib
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -58,6 +63,35 @@ def test_hard_spectra(spectrum: str, rng: np.random.Generator) -> None:
     else:
         vals = np.logspace(-12, 0, n)
     _check_pairs(_sym_with_spectrum(vals, rng), 30, 1e-13)
+
+
+@pytest.mark.parametrize("scale", [2.0**500, 2.0**-500])
+def test_extreme_scales(scale: float, rng: np.random.Generator) -> None:
+    # Entries out of the range the vectorized reduction takes go through LAPACK's sytrd.
+    b = rng.standard_normal((120, 60))
+    _check_pairs((b.T @ b) * scale, 30, 1e-13)
+
+
+def test_baseline_instruction_set() -> None:
+    # The same checks with the AVX2 loops switched off, in a fresh interpreter (the choice
+    # is made once per process).
+    code = (
+        "import numpy as np; from lorank import _core; "
+        "from tests.core.test_kernels import _check_pairs; "
+        "assert _core._simd_level() == 'baseline', _core._simd_level(); "
+        "rng = np.random.default_rng(3); "
+        "[_check_pairs((b.T @ b), n // 2, 1e-13) "
+        " for n in (30, 60, 100) for b in [rng.standard_normal((2 * n, n))]]; "
+        "b = rng.standard_normal((80, 40)).astype(np.float32); "
+        "_check_pairs(b.T @ b, 20, 2e-5)"
+    )
+    env = dict(os.environ, LORANK_DISABLE_AVX2="1")
+    root = pathlib.Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=root, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert _core._simd_level() in ("avx2+fma", "baseline")
 
 
 def test_bad_arguments() -> None:

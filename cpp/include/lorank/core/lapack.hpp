@@ -90,7 +90,8 @@ void eigh(index_t n, T* a, index_t lda, real_t<T>* w);
 /// eigenvectors, and those end in the last k columns of `a` (as `eigh` would leave them;
 /// the other columns are unspecified). Returns k.
 ///
-/// Real matrices of order >= 24 take the tridiagonal route: Householder reduction (sytrd),
+/// Real matrices of order >= 24 take the tridiagonal route: Householder reduction (our
+/// vectorized one for orders <= 128 on CPUs with AVX2, see simd_level(); else sytrd),
 /// eigenvalues by sterf, the k vectors by inverse iteration on the tridiagonal with
 /// vectors of close eigenvalues reorthogonalized (as LAPACK's stein), back-transformed by
 /// ormtr: O(n^3) for the reduction and O(n k) for the vectors, about half the time of the
@@ -100,5 +101,10 @@ void eigh(index_t n, T* a, index_t lda, real_t<T>* w);
 template <class T>
 index_t eigh_top(index_t n, T* a, index_t lda, real_t<T>* w,
                  const std::function<index_t(const real_t<T>*)>& count);
+
+/// The instruction set lorank's own dense loops (tridiagonal reduction) run with on this
+/// CPU: "avx2+fma", or "baseline" (x86-64 SSE2, other architectures, or the environment
+/// variable LORANK_DISABLE_AVX2=1). BLAS and LAPACK pick their own kernels.
+const char* simd_level();
 
 }  // namespace lorank::lapack
