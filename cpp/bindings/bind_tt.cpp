@@ -203,8 +203,10 @@ void bind_tt(py::module_& m) {
           tt::Rounded<T> r;
           {
             py::gil_scoped_release nogil;
-            r.cores = tt::matmul(ia.view, rows, inner, ib.view, cols);
-            if (do_round) r = tt::round(tt::views(r.cores), {rtol, max_rank}, meth);
+            if (do_round)
+              r = tt::round_product(ia.view, rows, inner, ib.view, cols, {rtol, max_rank}, meth);
+            else
+              r.cores = tt::matmul(ia.view, rows, inner, ib.view, cols);
           }
           return rounded_out(std::move(r));
         });

@@ -59,6 +59,39 @@ def test_apply_rounds_the_product(rng):
     assert z.ranks == exact.round(rtol=1e-12, method="svd").ranks
 
 
+@pytest.mark.parametrize("method", ["svd", "orth-gram", "gram"])
+def test_apply_never_forming_the_product(rng, dtype, method):
+    # Mixed mode sizes and ranks: the fused orthogonalization contracts the factors with
+    # each triangular factor instead of forming A @ x; same result as rounding A @ x.
+    if method != "svd" and dtype in (np.float32, np.complex64):
+        pytest.skip("Gram-based methods are double precision")
+    rows, cols = (2, 3, 2, 3), (3, 2, 2, 2)
+    a = _random_matrix(rng, rows, cols, 3, dtype)
+    x = lorank.tt.random(cols, [2, 4, 3], rng=rng, dtype=dtype)
+    exact = a @ x
+    t = tol(dtype)
+    full = a.apply(x, rtol=0.0, method=method).full().ravel()
+    fx = exact.full().ravel()
+    np.testing.assert_allclose(full, a.full() @ x.full().ravel(), atol=t * 100 * np.abs(fx).max())
+    capped = a.apply(x, max_rank=3, method=method)
+    best = exact.round(max_rank=3, method="svd")
+    assert capped.ranks == best.ranks
+    err = (capped - exact).norm(accurate=True)
+    assert err == pytest.approx((best - exact).norm(accurate=True), rel=t ** 0.5 * 10)
+
+
+def test_fused_product_rounding_of_two_tt_matrices(rng):
+    from lorank import _core
+
+    a = _random_matrix(rng, (2, 3, 2), (3, 2, 2), 2)
+    b = _random_matrix(rng, (3, 2, 2), (2, 2, 3), 3)
+    args = (list(a.cores), [2, 3, 2], [3, 2, 2], list(b.cores), [2, 2, 3])
+    for method in ("svd", "orth-gram"):
+        cores = _core.matmul(*args, rtol=1e-13, max_rank=[], method=method, round=True)[0]
+        cores = [c.reshape(c.shape[0], m, q, c.shape[2]) for c, m, q in zip(cores, args[1], args[4])]
+        np.testing.assert_allclose(TTMatrix(cores).full(), a.full() @ b.full(), atol=1e-11)
+
+
 def test_matmul_matches_reference_twin(rng, dtype):
     from lorank import _core
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "lorank/tt/algorithms.hpp"
@@ -137,14 +138,43 @@ using LazyFactors = std::vector<std::vector<T>>;
 /// singular values of each later bond by 1 +- sqrt(eps) (a relative change, unlike the
 /// absolute sqrt(eps) sigma_1 of the Gram path), so truncation and error estimate stay
 /// accurate to that relative level.
-/// With `backwards`, x is the mirror of that train with only its last core filled in
+/// With `backwards`, x is the mirror of a source train with only its last core filled in
 /// (mirror_core of the source's first core): each other core is formed when the sweep
-/// reaches it, as the source core read backwards times R^T, so the train is never copied
-/// whole.
+/// reaches it, as (*backwards)(j, R^T, rank) = source core j read backwards times R^T, so
+/// the train is never copied whole (and a structured source is never formed at all).
+template <class T>
+using BackwardCores = std::function<Core<T>(size_t j, const T* rt, index_t rank)>;
+
 template <class T>
 OrthScale right_orthogonalize(Train<T>& x, bool reveal_rank = false,
                               LazyFactors<T>* lazy = nullptr,
-                              const TrainView<T>* backwards = nullptr, bool single_pass = false);
+                              const BackwardCores<T>* backwards = nullptr,
+                              bool single_pass = false);
+
+/// Core v (r0, n, r1) read backwards times R^T: the (r1, n, rank) core whose slice i is
+/// v's slice i transposed times rt (r0 x rank, row-major). Zero blocks of v (sums of
+/// trains) are skipped when that saves at least half the work.
+template <class T>
+Core<T> times_rt_backwards(const CoreView<T>& v, const T* rt, index_t rank);
+
+/// The shape checks of matmul (ShapeError naming the mode).
+template <class T>
+void check_matmul(const TrainView<T>& a, const std::vector<index_t>& m,
+                  const std::vector<index_t>& n, const TrainView<T>& b,
+                  const std::vector<index_t>& q);
+
+/// One core of the product of a TT-matrix core a (ra0, m*n, ra1) and a core b
+/// (rb0, n*q, rb1): (ra0*rb0, m*q, ra1*rb1).
+template <class T>
+Core<T> product_core(const CoreView<T>& a, const CoreView<T>& b, index_t m, index_t n,
+                     index_t q);
+
+/// times_rt_backwards of product_core(a, b, m, n, q) without forming it: contract R^T
+/// with b, then with a, O(ra0 n q rb1 rb0 rank + ra1 ra0 n m q rb1 rank) instead of
+/// O(ra0 rb0 m q ra1 rb1 rank).
+template <class T>
+Core<T> product_times_rt_backwards(const CoreView<T>& a, const CoreView<T>& b, index_t m,
+                                   index_t n, index_t q, const T* rt, index_t rank);
 
 /// Scale the cores by 2^exponent in total, spread evenly (exact powers of two).
 template <class T>

@@ -120,9 +120,9 @@ std::vector<RowBlock> row_blocks(const CoreView<T>& v) {
   return out;
 }
 
-// Core (r1, n, rank) read backwards from v (r0, n, r1) and times R^T (r0 x rank, row-major):
-// slice i is v's slice i (r0 x r1, row stride n*r1) transposed, times R^T. Zero blocks of v
-// (sums of trains) are skipped when that saves at least half the work.
+}  // namespace
+
+// Slice i of the result is v's slice i (r0 x r1, row stride n*r1) transposed, times R^T.
 template <class T>
 Core<T> times_rt_backwards(const CoreView<T>& v, const T* rt, index_t rank) {
   const std::vector<RowBlock> blocks = row_blocks(v);
@@ -155,8 +155,6 @@ Core<T> times_rt_backwards(const CoreView<T>& v, const T* rt, index_t rank) {
   return out;
 }
 
-}  // namespace
-
 template <class T>
 int normalize_pow2(index_t n, T* data) {
   const int e = pow2_exponent(double(lapack::max_abs(n, data)));
@@ -183,7 +181,7 @@ void spread_exponent(Train<T>& x, std::int64_t exponent) {
 
 template <class T>
 OrthScale right_orthogonalize(Train<T>& x, bool reveal_rank, LazyFactors<T>* lazy,
-                              const TrainView<T>* backwards, bool single_pass) {
+                              const BackwardCores<T>* backwards, bool single_pass) {
   std::vector<T> r;
   Orthonormalizer qr(reveal_rank, single_pass);
   OrthScale out;
@@ -202,10 +200,7 @@ OrthScale right_orthogonalize(Train<T>& x, bool reveal_rank, LazyFactors<T>* laz
     // R^T (old_r0 x rank).
     Core<T>& prev = x[k - 1];
     if (backwards != nullptr) {
-      // prev is source core d-k read backwards: slice i of the product is that core's slice
-      // i (r0s x r1s, row stride n*r1s) transposed, times R^T.
-      const CoreView<T>& src = (*backwards)[x.size() - k];
-      prev = times_rt_backwards(src, r.data(), rank);
+      prev = (*backwards)(x.size() - k, r.data(), rank);  // source core d-k read backwards
       continue;
     }
     Core<T> next(prev.r0, prev.n, rank, uninitialized);
@@ -270,7 +265,8 @@ Train<T> orthogonalize(const TrainView<T>& x, Side side) {
 #define LORANK_INSTANTIATE(T)                                                   \
   template Train<T> orthogonalize<T>(const TrainView<T>&, Side);               \
   template detail::OrthScale detail::right_orthogonalize<T>(                                    \
-      Train<T>&, bool, detail::LazyFactors<T>*, const TrainView<T>*, bool);                     \
+      Train<T>&, bool, detail::LazyFactors<T>*, const detail::BackwardCores<T>*, bool);         \
+  template Core<T> detail::times_rt_backwards<T>(const CoreView<T>&, const T*, index_t);       \
   template void detail::spread_exponent<T>(Train<T>&, std::int64_t);                       \
   template int detail::normalize_pow2<T>(index_t, T*);                      \
   template void detail::left_orthogonalize<T>(Train<T>&);

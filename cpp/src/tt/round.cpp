@@ -16,17 +16,20 @@ using lapack::Op;
 // (either order is quasi-optimal; the same one gives the same cores): written as the
 // opposite sweeps of the mirrored train, which is formed core by core as the first sweep
 // reaches it.
+// The train of d cores whose first core read backwards is `first_mirrored` and whose other
+// cores `source` supplies (see right_orthogonalize).
 template <class T>
-Rounded<T> round_svd(const TrainView<T>& x, const Truncation& trunc, bool allow_gram = false) {
-  const size_t d = x.size();
+Rounded<T> round_backwards(Core<T> first_mirrored, size_t d,
+                           const detail::BackwardCores<T>& source, const Truncation& trunc,
+                           bool allow_gram) {
   Rounded<T> res;
   res.cores.resize(d);
-  res.cores[d - 1] = detail::mirror_core(x.front());
+  res.cores[d - 1] = std::move(first_mirrored);
   detail::LazyFactors<T> lazy;
   // orth-gram works to sqrt(eps) accuracy: a single Cholesky pass per well-conditioned
   // core is enough for it (see right_orthogonalize).
   const detail::OrthScale sc =
-      detail::right_orthogonalize(res.cores, allow_gram, &lazy, &x, allow_gram);
+      detail::right_orthogonalize(res.cores, allow_gram, &lazy, &source, allow_gram);
   const auto& c0 = res.cores.front();
   const double norm = detail::frobenius(c0.data.data(), index_t(c0.data.size()));
   const double err = detail::truncate_left_to_right(res.cores, detail::mirror(trunc, d), norm,
@@ -36,6 +39,14 @@ Rounded<T> round_svd(const TrainView<T>& x, const Truncation& trunc, bool allow_
                      sc.exponent);
   res.cores = detail::mirror(res.cores);
   return res;
+}
+
+template <class T>
+Rounded<T> round_svd(const TrainView<T>& x, const Truncation& trunc, bool allow_gram = false) {
+  const detail::BackwardCores<T> source = [&x](size_t j, const T* rt, index_t rank) {
+    return detail::times_rt_backwards(x[j], rt, rank);
+  };
+  return round_backwards(detail::mirror_core(x.front()), x.size(), source, trunc, allow_gram);
 }
 
 // Column-major copy of a Hermitian matrix stored row-major (conjugate for complex).
@@ -192,7 +203,31 @@ Rounded<T> round_sum(const std::vector<TrainView<T>>& terms, const Truncation& t
   return round(views(sum), trunc, method, seed, oversample);
 }
 
+template <class T>
+Rounded<T> round_product(const TrainView<T>& a, const std::vector<index_t>& m,
+                         const std::vector<index_t>& n, const TrainView<T>& b,
+                         const std::vector<index_t>& q, const Truncation& trunc,
+                         RoundMethod method, std::uint64_t seed, index_t oversample) {
+  detail::check_matmul(a, m, n, b, q);
+  if (method != RoundMethod::Svd && method != RoundMethod::OrthGram) {
+    const Train<T> product = matmul(a, m, n, b, q);
+    return round(views(product), trunc, method, seed, oversample);
+  }
+  LORANK_CHECK(trunc.rtol >= 0.0 && trunc.rtol < 1.0, Error,
+               "TTMatrix.apply: rtol must be in [0, 1), got ", trunc.rtol);
+  const detail::BackwardCores<T> source = [&](size_t j, const T* rt, index_t rank) {
+    return detail::product_times_rt_backwards(a[j], b[j], m[j], n[j], q[j], rt, rank);
+  };
+  const Core<T> first = detail::product_core(a[0], b[0], m[0], n[0], q[0]);
+  return round_backwards(detail::mirror_core(first.view()), a.size(), source, trunc,
+                         method == RoundMethod::OrthGram);
+}
+
 #define LORANK_INSTANTIATE(T)                                                              \
+  template Rounded<T> round_product<T>(const TrainView<T>&, const std::vector<index_t>&,  \
+                                       const std::vector<index_t>&, const TrainView<T>&,  \
+                                       const std::vector<index_t>&, const Truncation&,    \
+                                       RoundMethod, std::uint64_t, index_t);              \
   template Rounded<T> round<T>(const TrainView<T>&, const Truncation&, RoundMethod,       \
                                std::uint64_t, index_t);                                   \
   template Rounded<T> round_sum<T>(const std::vector<TrainView<T>>&, const Truncation&,   \

@@ -87,4 +87,14 @@ Train<T> matmul(const TrainView<T>& a, const std::vector<index_t>& m,
                 const std::vector<index_t>& n, const TrainView<T>& b,
                 const std::vector<index_t>& q);
 
+/// round(matmul(a, m, n, b, q)) with the same result. Svd and OrthGram never form the
+/// product: its orthogonalization sweep contracts each factor with the triangular factor
+/// in turn, O(d r_a r_b R (n q r_b + m q r_a n)) instead of O(d m q r_a^2 r_b^2 R) (R the
+/// product's rank, r_a r_b); the other methods round the explicit product.
+template <class T>
+Rounded<T> round_product(const TrainView<T>& a, const std::vector<index_t>& m,
+                         const std::vector<index_t>& n, const TrainView<T>& b,
+                         const std::vector<index_t>& q, const Truncation& trunc,
+                         RoundMethod method, std::uint64_t seed = 0, index_t oversample = 10);
+
 }  // namespace lorank::tt
