@@ -18,7 +18,7 @@ namespace lorank::lapack {
 namespace {
 
 constexpr index_t kMinOrder = 24;  // below, the full solver costs next to nothing
-constexpr int kLanes = 4;          // shifts solved together, to overlap their divisions
+constexpr int kLanes = 8;          // shifts solved together, to overlap their divisions
 constexpr int kSolves = 2;         // from a random start; one solve nearly converges
 constexpr index_t kKeptOrder = 256;  // scratch kept per thread up to this order (~1.3 MB)
 constexpr index_t kMaxFullReduction = 128;  // tridiagonalize_lower's range (see there)
