@@ -230,6 +230,27 @@ def test_orth_gram_measures_small_capped_tails(rng):
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.complex128])
+def test_capped_rank_with_a_tail_at_the_noise_floor(rng, dtype):
+    # Seven clear singular values, a tail near 1e-8 sigma_1 (below what the Gram eigenvalues
+    # resolve) and a cap of 7 under a tiny rtol: the rank is the cap whatever the tail, so
+    # the Gram sweep may keep going; it must give the SVD's train and measure its error.
+    weights = [1.0, 0.5, 0.2, 0.1, 0.05, 0.02, 0.01, 3e-8, 1e-8]
+    x = lorank.tt.rank1([rng.standard_normal(6).astype(dtype) for _ in range(6)]) * weights[0]
+    for w in weights[1:]:
+        x = x + lorank.tt.rank1([rng.standard_normal(6).astype(dtype) for _ in range(6)]) * w
+    exact = x.full()
+    ys = {}
+    for method in ("orth-gram", "svd"):
+        y, info = x.round(rtol=1e-13, max_rank=7, method=method, return_info=True)
+        assert max(y.ranks) == 7
+        err = np.linalg.norm(y.full() - exact)
+        assert 1e-10 < err / np.linalg.norm(exact) < 1e-7
+        assert info.error == pytest.approx(err, rel=1e-3)
+        ys[method] = y.full()
+    np.testing.assert_allclose(ys["orth-gram"], ys["svd"], atol=1e-12 * np.abs(exact).max())
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.complex128])
 def test_reported_error_counts_values_below_the_gram_noise_floor(rng, dtype):
     # Three clear singular values and three near 1e-8 sigma_1, below the noise floor of a Gram
     # matrix (~sqrt(k eps) sigma_1): rtol drops them and the error reported must count them.

@@ -27,8 +27,9 @@ void apply_lazy(const std::vector<T>& r2, index_t rank, index_t r1, T* f) {
 // smaller side (L^H L for tall L, L L^H for wide L): cheaper than an SVD of L, exact up to
 // sqrt(eps) * sigma_1. Returns false (and changes nothing) where that accuracy could matter:
 // a kept singular value below kMinKept * sigma_1, or an allowed error below
-// kNoise * sqrt(eps) * sigma_1 unless the cap clearly sets the rank (the error made is then
-// measured rather than read off the eigenvalues) or nothing is dropped from a wide L.
+// kNoise * sqrt(eps) * sigma_1 unless the rank is certain anyway (the cap clearly sets it,
+// or the smallest kept value is clearly above the budget with the rank at the cap or at
+// k): the error made is then measured rather than read off the eigenvalues.
 template <class T>
 bool gram_bond(Core<T>& c, Core<T>& nxt, const std::vector<T>& r2, double delta2, index_t cap,
                double& err2) {
@@ -63,18 +64,23 @@ bool gram_bond(Core<T>& c, Core<T>& nxt, const std::vector<T>& r2, double delta2
     // above the rtol budget means the cap sets the rank, as it does on the SVD path.
     const bool cap_sets_rank = tail2 > delta2 + 10.0 * double(k) * eps * s1 * s1;
     const bool tail_resolved = allowed >= kNoise * std::sqrt(eps) * s1;
-    // A wide L keeping every singular value clearly above the budget (as the SVD path
-    // would) only turns into W (W^H L): an orthogonal change of basis, exact at any rtol.
-    const double last = sig[k - 1];
-    const bool exact_basis_change =
-        !tall && rank == k && last * last > delta2 + 10.0 * double(k) * eps * s1 * s1;
-    usable = s1 > 0.0 && sig[rank - 1] > 0.0 &&
+    // The smallest kept singular value clearly above the budget: the SVD path keeps it
+    // too, so where the rank is the cap or everything (k), it is the SVD path's rank
+    // whatever the noise in the tail.
+    const double noise2 = 10.0 * double(k) * eps * s1 * s1, last_kept = sig[rank - 1];
+    const bool kept_clear = last_kept * last_kept > delta2 + noise2;
+    const bool rank_certain = kept_clear && (rank == k || (cap > 0 && rank == cap));
+    // A wide L keeping every singular value so only turns into W (W^H L): an orthogonal
+    // change of basis, exact at any rtol.
+    const bool exact_basis_change = !tall && rank == k && kept_clear;
+    usable = s1 > 0.0 && last_kept > 0.0 &&
              (exact_basis_change ||
-              (sig[rank - 1] >= kMinKept * s1 && (tail_resolved || cap_sets_rank)));
+              (last_kept >= kMinKept * s1 && (tail_resolved || cap_sets_rank || rank_certain)));
     // The tail read off the eigenvalues is good to about k eps lambda_1 (values below the
-    // noise floor count as zeros): a small one is measured instead.
+    // noise floor count as zeros): a small one is measured instead. Nothing is dropped
+    // where the rank is k.
     const bool tail_accurate = tail2 >= 1e6 * double(k) * eps * s1 * s1;
-    measure_tail = usable && !exact_basis_change && !(tail_resolved && tail_accurate);
+    measure_tail = usable && rank < k && !(tail_resolved && tail_accurate);
     return usable ? rank : 0;
   };
   lapack::eigh_top<T>(k, g.data(), k, lam.data(), choose);
