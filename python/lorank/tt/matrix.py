@@ -192,10 +192,14 @@ class TTMatrix(TrainBase):
     def apply(
         self, x: TT, *, rtol: float | None = None, max_rank: Any = None, method: str = "auto"
     ) -> TT:
-        """``round(A @ x)`` in one compiled call (no Python round trip in between).
+        """``round(A @ x)`` in one compiled call, the same train as rounding ``A @ x``.
 
-        Complexity: O(d m n r_A^2 r_x^2) for the product plus O(d m (r_A r_x)^3) for
-        rounding it.
+        With 'svd' and 'orth-gram' (the default in double precision) the product is never
+        formed: the orthogonalization sweep contracts each triangular factor with x's core,
+        then A's, O(d r_A r_x R (n r_x + m n r_A)) for R = r_A r_x instead of the
+        O(d m r_A^2 r_x^2 R) of multiplying the product's cores; the truncation sweep then
+        costs O(d m R^2 max_rank) as for any rank-R train. 'gram' and 'randomized' round the
+        explicit product.
         """
         if not isinstance(x, TT):
             msg = f"TTMatrix.apply: expected a TT, got {type(x).__name__}"
