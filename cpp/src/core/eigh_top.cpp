@@ -21,7 +21,7 @@ constexpr index_t kMinOrder = 24;  // below, the full solver costs next to nothi
 constexpr int kLanes = 8;          // shifts solved together, to overlap their divisions
 constexpr int kSolves = 2;         // from a random start; one solve nearly converges
 constexpr index_t kKeptOrder = 256;  // scratch kept per thread up to this order (~1.3 MB)
-constexpr index_t kMaxFullReduction = 128;  // tridiagonalize_lower's range (see there)
+constexpr index_t kMaxFullReduction = 100;  // tridiagonalize_lower's range (see there)
 
 #define LORANK_TRIDIAG_CALLS(p, T)                                                           \
   f_int f_sytrd(f_int n, T* a, f_int lda, T* d, T* e, T* tau, T* work, f_int lw) {         \
@@ -53,9 +53,9 @@ LORANK_TRIDIAG_CALLS(d, double)
 // A22 <- H A22 H = A22 - v w^T - w v^T, w = p - (tau/2)(p^T v) v, p = tau A22 v (Golub and
 // Van Loan, Matrix Computations, Sec. 8.3.1). Keeping both triangles costs 3 m^2 flops a
 // step instead of 2 m^2, but every loop is unit-stride and vectorizes: with AVX2 this is
-// 1.2-2.5x faster than the blocked LAPACK reduction at orders 30-128 (the matrix stays in
-// cache), slower beyond. Entries must lie well inside the exponent range (the squares
-// neither overflow nor underflow); p is scratch of length n.
+// 1.2-2x faster than the blocked LAPACK reduction at orders 30-90 (the matrix stays in
+// cache), even at 100, slower beyond. Entries must lie well inside the exponent range (the
+// squares neither overflow nor underflow); p is scratch of length n.
 template <class R>
 LORANK_TARGET_AVX2 void tridiagonalize_full(index_t n, R* a, index_t lda, R* d, R* e, R* tau,
                                             R* p) {

@@ -91,7 +91,7 @@ void eigh(index_t n, T* a, index_t lda, real_t<T>* w);
 /// the other columns are unspecified). Returns k.
 ///
 /// Real matrices of order >= 24 take the tridiagonal route: Householder reduction (our
-/// vectorized one for orders <= 128 on CPUs with AVX2, see simd_level(); else sytrd),
+/// vectorized one for orders <= 100 on CPUs with AVX2, see simd_level(); else sytrd),
 /// eigenvalues by sterf, the k vectors by inverse iteration on the tridiagonal with
 /// vectors of close eigenvalues reorthogonalized (as LAPACK's stein), back-transformed by
 /// ormtr: O(n^3) for the reduction and O(n k) for the vectors, about half the time of the
