@@ -43,7 +43,7 @@ class BenchResult:
 
 def cpu_times(
     fns: dict[str, Callable[[], Any]], min_repeat: int, budget_s: float = 0.3, max_repeat: int = 51,
-    blocks: int = 6,
+    blocks: int = 3,
 ) -> dict[str, tuple[float, Any] | BaseException]:
     """Median CPU time and last result of each function, or the exception it raised.
 
