@@ -79,7 +79,7 @@ class TT(TrainBase):
     True
     """
 
-    __slots__ = ()
+    __slots__ = ("_shape",)  # computed on first use: the cores never change
     __array_priority__ = 1000  # so ndarray * TT defers to TT.__rmul__
 
     def __init__(self, cores: Sequence[Any]) -> None:
@@ -151,7 +151,11 @@ class TT(TrainBase):
     @property
     def shape(self) -> tuple[int, ...]:
         """Mode sizes ``(n_1, ..., n_d)``."""
-        return tuple(int(c.shape[1]) for c in self._cores)
+        try:
+            return self._shape
+        except AttributeError:
+            self._shape = tuple(int(c.shape[1]) for c in self._cores)
+            return self._shape
 
     def __repr__(self) -> str:
         return (
@@ -334,6 +338,8 @@ class TT(TrainBase):
         if other.ndim != self.ndim:
             msg = f"{who}: numbers of modes differ: {self.ndim} vs {other.ndim}"
             raise ShapeError(msg)
+        if self.shape == other.shape:
+            return
         for k, (a, b) in enumerate(zip(self.shape, other.shape)):
             if a != b:
                 msg = f"{who}: mode sizes differ at mode {k}: {a} vs {b}"
