@@ -230,6 +230,49 @@ def test_orth_gram_measures_small_capped_tails(rng):
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.complex128])
+@pytest.mark.parametrize("scale", [1e200, 1e300, 1e-300])
+@pytest.mark.parametrize("method", ["svd", "orth-gram", "auto"])
+def test_round_core_entries_near_the_exponent_limits(rng, dtype, scale, method):
+    # One core near the overflow (or underflow) threshold: Gram matrices of it overflow, so
+    # its orthogonalization falls back to pivoted QR, whose rank test must not square the
+    # entries (it used to drop every row but one and report a NaN error).
+    x = lorank.tt.random((3, 3, 2, 2), 2, rng=rng, dtype=dtype)
+    cores = list(x.cores)
+    cores[0] = cores[0] * scale
+    x = TT(cores)
+    full = x.full()
+    unit = np.abs(full).max()
+    y, info = x.round(method=method, return_info=True)
+    assert y.ranks == x.ranks
+    err = np.linalg.norm((y.full() - full) / unit) / np.linalg.norm(full / unit)
+    assert err < 1e-13
+    assert np.isfinite(info.rel_error) and info.rel_error < 1e-13
+
+
+@pytest.mark.parametrize("method", ["gram", "orth-gram", "svd", "randomized"])
+def test_round_opposite_core_scales(rng, method):
+    # Cores scaled by 1e-150 and 1e+250: the train's norm is ordinary, but Gram matrices
+    # formed core by core overflow unless the cores are balanced first ('gram' used to
+    # raise NumericalError from the eigensolver).
+    x = lorank.tt.random((3, 3, 3, 3), 3, rng=rng)
+    cores = list(x.cores)
+    cores[1] = cores[1] * 1e-150
+    cores[2] = cores[2] * 1e250
+    x = TT(cores)
+    full = x.full()
+    if method == "randomized":  # capped: the sketch's measured error must be reported
+        y, info = x.round(max_rank=2, method=method, return_info=True)
+        err = np.linalg.norm(y.full() - full) / np.linalg.norm(full)
+        assert err > 1e-3 and info.rel_error == pytest.approx(err, rel=1e-3)
+    else:
+        y, info = x.round(rtol=1e-12, method=method, return_info=True)
+        assert y.ranks == x.ranks
+        tol = 1e-7 if method == "gram" else 1e-12
+        assert np.linalg.norm(y.full() - full) <= tol * np.linalg.norm(full)
+    assert info.norm == pytest.approx(np.linalg.norm(full), rel=1e-6)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.complex128])
 def test_capped_rank_with_a_tail_at_the_noise_floor(rng, dtype):
     # Seven clear singular values, a tail near 1e-8 sigma_1 (below what the Gram eigenvalues
     # resolve) and a cap of 7 under a tiny rtol: the rank is the cap whatever the tail, so

@@ -246,6 +246,17 @@ def test_norm_and_dot_of_a_core_near_the_overflow_threshold(rng):
     assert big.dot(z) == pytest.approx(z.norm() ** 2 * 1e305, rel=1e-10)
 
 
+def test_norm_and_dot_of_a_core_near_the_underflow_threshold(rng):
+    # One core of 1e-300: its square underflows inside a contraction step, which must not
+    # return 0 (it used to, and the randomized rounding then reported a zero error).
+    z = lorank.tt.random((2,) * 6, 3, rng=rng)
+    tiny = lorank.TT([z.cores[0], z.cores[1] * 1e-300, *z.cores[2:]])
+    assert tiny.norm(log=True) == pytest.approx(z.norm(log=True) - 300 * np.log(10), rel=1e-12)
+    assert tiny.dot(z) == pytest.approx(z.norm() ** 2 * 1e-300, rel=1e-10)
+    balanced = lorank.TT([z.cores[0] * 1e300, z.cores[1] * 1e-300, *z.cores[2:]])
+    assert balanced.norm() == pytest.approx(z.norm(), rel=1e-12)
+
+
 @pytest.mark.parametrize("s", [1e300, 1e-300, 1e-320, -1e308])
 def test_scalar_products_rebalance_cores_of_extreme_magnitude(s):
     x = lorank.TT([np.full((1, 2, 1), 1e-300), np.full((1, 2, 1), 1e300)])  # entries: 1

@@ -283,7 +283,7 @@ void form_q(f_int m, f_int k, T* a, f_int lda, const T* tau) {
 
 template <class T>
 index_t qr_pivoted(index_t m_, index_t n_, T* a, index_t lda_, double drop_tol,
-                   std::vector<index_t>& perm, std::vector<T>& r, double& dropped2) {
+                   std::vector<index_t>& perm, std::vector<T>& r, double& dropped) {
   const f_int m = to_int(m_, "m"), n = to_int(n_, "n"), lda = to_int(lda_, "lda");
   const f_int p = std::min(m, n);
   std::vector<f_int> jp(n, 0);
@@ -296,16 +296,24 @@ index_t qr_pivoted(index_t m_, index_t n_, T* a, index_t lda_, double drop_tol,
   std::vector<T> work(lw);
   f_geqp3(m, n, a, lda, jp.data(), tau.data(), work.data(), lw, rwork.data(), &info);
   check_info(info, "geqp3");
-  // Squared norms of the trailing rows of R: rows i..p-1, columns >= their diagonal.
+  // Squared norms of the trailing rows of R (rows i..p-1, columns >= their diagonal), in
+  // units of the power of two nearest |R_11| (the largest entry of R): entries near the
+  // overflow threshold would square to inf and drop every row.
+  const double r11 = std::abs(a[0]);
+  int e = 0;
+  if (r11 > 0.0 && std::isfinite(r11)) std::frexp(r11, &e);
+  const double unit = std::ldexp(1.0, e), tol_units = drop_tol / unit;
+  const real_t<T> inv_unit = real_t<T>(std::ldexp(1.0, -e));  // exact: a power of two
   std::vector<double> tail(p + 1, 0.0);
   for (f_int i = p - 1; i >= 0; --i) {
     double row2 = 0.0;
-    for (f_int j = i; j < n; ++j) row2 += std::norm(a[i + static_cast<index_t>(j) * lda]);
+    for (f_int j = i; j < n; ++j)
+      row2 += double(std::norm(a[i + static_cast<index_t>(j) * lda] * inv_unit));
     tail[i] = tail[i + 1] + row2;
   }
   f_int rho = p;
-  while (rho > 1 && tail[rho - 1] <= drop_tol * drop_tol) --rho;
-  dropped2 = tail[rho];
+  while (rho > 1 && tail[rho - 1] <= tol_units * tol_units) --rho;
+  dropped = std::sqrt(tail[rho]) * unit;
   r.assign(static_cast<size_t>(rho) * n, T(0));
   for (f_int j = 0; j < n; ++j)
     for (f_int i = 0; i < rho && i <= j; ++i)

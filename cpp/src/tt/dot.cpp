@@ -49,13 +49,17 @@ Scaled<T> dot(const TrainView<T>& x, const TrainView<T>& y) {
     // t = v (a.r0 x b.r0) @ B (b.r0 x n*b.r1); v' = A^H (a.r1 x a.r0*n) @ t (a.r0*n x b.r1).
     contract(a, b, v, t, nv, 0, 0);
     double mx = double(lapack::max_abs(index_t(nv.size()), nv.data()));
-    if (!std::isfinite(mx)) {
-      // Cores with entries near the overflow threshold: again, each divided by the power of
-      // two nearest its largest entry (exactly, through the GEMMs' alpha).
+    // Cores with entries near the overflow threshold overflow the step, and cores near the
+    // underflow threshold (1e-300 times 1e-300) flush it to zero: then again, each core
+    // divided by the power of two nearest its largest entry (exactly, through the GEMMs'
+    // alpha). A step whose result is merely small costs one more contraction.
+    if (!std::isfinite(mx) || mx < 0x1p-900) {
       const int ea = core_exponent(a), eb = core_exponent(b);
-      contract(a, b, v, t, nv, ea, eb);
-      exponent += ea + eb;
-      mx = double(lapack::max_abs(index_t(nv.size()), nv.data()));
+      if (ea != 0 || eb != 0) {
+        contract(a, b, v, t, nv, ea, eb);
+        exponent += ea + eb;
+        mx = double(lapack::max_abs(index_t(nv.size()), nv.data()));
+      }
     }
     v.swap(nv);
     // v / 2^e with 2^e just above its largest entry (exact), once v has drifted by 2^32:

@@ -51,9 +51,9 @@ class Orthonormalizer {
       const double norm_a = frobenius(a, m * n);
       const double tol =
           10.0 * std::sqrt(double(m) * double(n)) * std::numeric_limits<real_t<T>>::epsilon();
-      double d2 = 0.0;
-      const index_t rank = lapack::qr_pivoted(m, n, a, m, tol * norm_a, perm_, r, d2);
-      if (norm_a > 0.0) rel_dropped2 += d2 / (norm_a * norm_a);
+      double dropped = 0.0;
+      const index_t rank = lapack::qr_pivoted(m, n, a, m, tol * norm_a, perm_, r, dropped);
+      if (norm_a > 0.0) rel_dropped2 += (dropped / norm_a) * (dropped / norm_a);
       // Undo the pivoting: column j of R belongs to original column perm_[j].
       std::vector<T> unpivoted(rank * n);
       for (index_t j = 0; j < n; ++j)

@@ -240,6 +240,9 @@ Rounded<T> sketch_round(const std::vector<TrainView<T>>& terms, const Truncation
       in_off += x1.r0;
       out_off += x1.r1;
     }
+    // The next core carries the scale of the term cores: keep it near 1 too (a core of
+    // 1e300 would overflow the Gram matrices of the truncation).
+    exponent += normalize_pow2(index_t(next.data.size()), next.data.data());
     y.push_back(std::move(q));
     cur = std::move(next);
   }

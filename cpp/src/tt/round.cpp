@@ -76,6 +76,12 @@ Rounded<T> round_gram(const TrainView<T>& x, const Truncation& trunc) {
   Rounded<T> res;
   res.cores = detail::copy_train(x);
   Train<T>& c = res.cores;
+  // Each core divided by the power of two nearest its largest entry (exact): cores far from
+  // 1 in opposite directions would otherwise overflow the Gram matrices of a train whose
+  // norm is fine. The powers go back into the result at the end.
+  std::int64_t exponent = 0;
+  for (Core<T>& core : c)
+    exponent += detail::normalize_pow2(index_t(core.data.size()), core.data.data());
   // Right Gram matrices: gr[k] (r1_k x r1_k, row-major) of the part right of bond k.
   std::vector<std::vector<T>> gr(d);
   gr[d - 1] = {T(1)};
@@ -89,6 +95,10 @@ Rounded<T> round_gram(const TrainView<T>& x, const Truncation& trunc) {
     gr[k - 1].assign(xk.r0 * xk.r0, T(0));
     lapack::gemm(Op::N, Op::C, xk.r0, xk.r0, cols, T(1), tmp.data(), cols, xk.data.data(), cols,
                  T(0), gr[k - 1].data(), xk.r0);
+    // No running scale here: a long or badly scaled train takes the scaled sweep instead.
+    const double mx = double(lapack::max_abs(index_t(gr[k - 1].size()), gr[k - 1].data()));
+    if (!(std::isfinite(mx) && mx < 1e250 && (mx > 1e-250 || mx == 0.0)))
+      return round_svd(x, trunc, true);
   }
   {
     const Core<T>& x0 = c[0];
@@ -104,7 +114,11 @@ Rounded<T> round_gram(const TrainView<T>& x, const Truncation& trunc) {
   // The Gram recursion keeps no running scale: out of a safe range, use the scaled path.
   const double n2 = res.norm * res.norm;
   if (!(n2 > 1e-250 && n2 < 1e250)) return round_svd(x, trunc, true);
-  if (d < 2) return res;
+  if (d < 2) {
+    detail::spread_exponent(res.cores, exponent);
+    detail::set_errors(res, 0.0, res.norm, exponent);
+    return res;
+  }
   const double delta2 = trunc.rtol * trunc.rtol * res.norm * res.norm / double(d - 1);
   double err2 = 0.0;
   std::vector<real_t<T>> wl, wr, s;
@@ -167,7 +181,8 @@ Rounded<T> round_gram(const TrainView<T>& x, const Truncation& trunc) {
     xk = std::move(nk);
     nx = std::move(nn);
   }
-  detail::set_errors(res, std::sqrt(err2), res.norm, 0);
+  detail::spread_exponent(res.cores, exponent);
+  detail::set_errors(res, std::sqrt(err2), res.norm, exponent);
   return res;
 }
 

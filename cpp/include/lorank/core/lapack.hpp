@@ -70,10 +70,11 @@ void solve_upper(index_t n, index_t nrhs, const T* r, index_t ldr, T* b, index_t
 /// Column-major rank-revealing QR with column pivoting (geqp3): A P = Q R. The trailing
 /// rows of R whose Frobenius norm is <= `drop_tol` are dropped, leaving rank rho >= 1.
 /// On exit `a` holds Q1 (m x rho), `r` the rows [R11 R12] (rho x n, column-major, ld rho),
-/// `perm[j]` the original index of column j, and `dropped2` the squared norm dropped.
+/// `perm[j]` the original index of column j, and `dropped` the Frobenius norm dropped
+/// (computed in units of |R_11|, so entries near the overflow threshold are fine).
 template <class T>
 index_t qr_pivoted(index_t m, index_t n, T* a, index_t lda, double drop_tol,
-                   std::vector<index_t>& perm, std::vector<T>& r, double& dropped2);
+                   std::vector<index_t>& perm, std::vector<T>& r, double& dropped);
 
 /// Column-major thin SVD (gesdd, divide and conquer): a (m x n, lda) is destroyed;
 /// u is m x p (ld m), s has p values descending, vt is p x n (ld p), p = min(m, n).
