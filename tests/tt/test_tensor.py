@@ -40,6 +40,18 @@ def test_from_dense_truncation_error_is_reported_and_bounded(rng):
         assert info.error == pytest.approx(err, rel=1e-8)
 
 
+@pytest.mark.parametrize("scale", [1e200, 1e300, 1e-200, 1e-300])
+def test_from_dense_far_from_one(rng, scale):
+    # The squared singular values of such tensors leave the double range: TT-SVD works on
+    # the tensor divided by a power of two (it used to return rank 1 with a 60% error).
+    a = rng.standard_normal((3, 3, 2))
+    x, info = TT.from_dense(a * scale, rtol=1e-12, return_info=True)
+    assert x.ranks == (1, 3, 2, 1)
+    np.testing.assert_allclose(x.full() / scale, a, atol=1e-13)
+    assert info.norm == pytest.approx(np.linalg.norm(a) * scale, rel=1e-13)
+    assert info.rel_error < 1e-12
+
+
 def test_from_dense_one_mode_and_max_rank(rng):
     v = rng.standard_normal(7)
     x = TT.from_dense(v)

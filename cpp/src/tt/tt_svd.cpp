@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include <algorithm>
 #include <cmath>
 
 #include "detail.hpp"
@@ -19,12 +20,24 @@ Rounded<T> tt_svd(const T* a, const std::vector<index_t>& shape, const Truncatio
   LORANK_CHECK(trunc.rtol >= 0.0 && trunc.rtol < 1.0, Error,
                "TT.from_dense: rtol must be in [0, 1), got ", trunc.rtol);
   Rounded<T> res;
-  res.norm = detail::frobenius(a, total);
-  const double delta2 =
-      d > 1 ? trunc.rtol * trunc.rtol * res.norm * res.norm / double(d - 1) : 0.0;
-  double err2 = 0.0;
+  double norm = detail::frobenius(a, total);
   // buf holds the remainder C (r*n_k x rest) row-major, i.e. column-major (rest x r*n_k).
   std::vector<T> buf(a, a + total), u, vt;
+  // A tensor whose norm is far from 1 is divided by a power of two (exactly) first: the
+  // squared singular values of one near 1e200 would overflow, of one near 1e-200 underflow.
+  int exponent = 0;
+  if (norm > 0.0 && !(norm > 0x1p-400 && norm < 0x1p400)) {
+    exponent = detail::pow2_exponent(norm);
+    // In steps a double can hold (2^1061 for a subnormal tensor is not one).
+    for (int left = exponent; left != 0;) {
+      const int step = std::max(-1000, std::min(1000, left));
+      lapack::scale(total, real_t<T>(std::ldexp(1.0, -step)), buf.data());
+      left -= step;
+    }
+    norm = detail::frobenius(buf.data(), total);
+  }
+  const double delta2 = d > 1 ? trunc.rtol * trunc.rtol * norm * norm / double(d - 1) : 0.0;
+  double err2 = 0.0;
   std::vector<real_t<T>> s;
   index_t r = 1, rest = total;
   std::vector<T> tmp, rf, ur, w;
@@ -73,8 +86,8 @@ Rounded<T> tt_svd(const T* a, const std::vector<index_t>& shape, const Truncatio
   // Remainder is column-major (n_d x r) = row-major (r x n_d).
   std::copy(buf.begin(), buf.begin() + r * shape[d - 1], last.data.begin());
   res.cores.push_back(std::move(last));
-  res.error = std::sqrt(err2);
-  res.rel_error = res.norm > 0.0 ? res.error / res.norm : 0.0;
+  detail::spread_exponent(res.cores, exponent);
+  detail::set_errors(res, std::sqrt(err2), norm, exponent);
   return res;
 }
 
