@@ -249,6 +249,20 @@ def test_round_core_entries_near_the_exponent_limits(rng, dtype, scale, method):
     assert np.isfinite(info.rel_error) and info.rel_error < 1e-13
 
 
+def test_round_float32_core_below_the_normal_range(rng):
+    # A float32 core of 1e-40 (subnormal): its R factor needs a 2^133 rescaling, more than a
+    # float holds, so powers of two are applied in steps (one step gave inf, then NaN).
+    x = lorank.tt.random((3, 3, 3), 2, rng=rng, dtype=np.float32)
+    cores = [x.cores[0] * np.float32(1e35), x.cores[1] * np.float32(1e-40), x.cores[2]]
+    x = TT(cores)
+    as64 = TT([c.astype(np.float64) for c in x.cores])
+    for method in ("svd", "auto"):
+        y = x.round(method=method)
+        assert all(np.isfinite(c).all() for c in y.cores)
+        err = (TT([c.astype(np.float64) for c in y.cores]) - as64).norm(accurate=True)
+        assert err <= 1e-3 * as64.norm()
+
+
 @pytest.mark.parametrize("method", ["gram", "orth-gram", "svd", "randomized"])
 def test_round_opposite_core_scales(rng, method):
     # Cores scaled by 1e-150 and 1e+250: the train's norm is ordinary, but Gram matrices

@@ -5,8 +5,10 @@
 #include <cmath>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <vector>
 
+#include "lorank/core/lapack.hpp"
 #include "lorank/tt/algorithms.hpp"
 
 namespace lorank::tt::detail {
@@ -186,6 +188,18 @@ inline int pow2_exponent(double mx) {
   int e = 0;
   if (mx > 0.0 && std::isfinite(mx)) std::frexp(mx, &e);
   return e;
+}
+
+/// x <- x * 2^e for n entries, exactly, in steps the scalar type can hold (2^126 for
+/// float, whose exponents run out long before a train's scale does).
+template <class T>
+void scale_pow2(index_t n, T* x, std::int64_t e) {
+  constexpr int kStep = std::numeric_limits<real_t<T>>::max_exponent - 2;
+  while (e != 0) {
+    const int step = int(std::max<std::int64_t>(-kStep, std::min<std::int64_t>(kStep, e)));
+    lapack::scale(n, real_t<T>(std::ldexp(1.0, step)), x);
+    e -= step;
+  }
 }
 
 /// Divide the entries by the power of two nearest their largest magnitude; returns it.

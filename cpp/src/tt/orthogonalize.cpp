@@ -158,7 +158,7 @@ Core<T> times_rt_backwards(const CoreView<T>& v, const T* rt, index_t rank) {
 template <class T>
 int normalize_pow2(index_t n, T* data) {
   const int e = pow2_exponent(double(lapack::max_abs(n, data)));
-  if (e != 0) lapack::scale(n, real_t<T>(std::ldexp(1.0, -e)), data);
+  if (e != 0) scale_pow2(n, data, -e);
   return e;
 }
 
@@ -173,9 +173,7 @@ void spread_exponent(Train<T>& x, std::int64_t exponent) {
   }
   for (std::int64_t k = 0; k < d; ++k) {
     const std::int64_t e = q + (k < rem ? 1 : 0);
-    if (e != 0)
-      lapack::scale(index_t(x[k].data.size()), real_t<T>(std::ldexp(1.0, int(e))),
-                    x[k].data.data());
+    if (e != 0) scale_pow2(index_t(x[k].data.size()), x[k].data.data(), e);
   }
 }
 
@@ -249,13 +247,8 @@ Train<T> orthogonalize(const TrainView<T>& x, Side side) {
   Train<T> out = detail::copy_train(x);
   if (side == Side::Right) {
     // The power of two taken out along the way goes back into the first core.
-    std::int64_t e = detail::right_orthogonalize(out).exponent;
-    while (e != 0) {
-      const int step = int(std::max<std::int64_t>(-1000, std::min<std::int64_t>(1000, e)));
-      lapack::scale(index_t(out[0].data.size()), real_t<T>(std::ldexp(1.0, step)),
-                    out[0].data.data());
-      e -= step;
-    }
+    const std::int64_t e = detail::right_orthogonalize(out).exponent;
+    detail::scale_pow2(index_t(out[0].data.size()), out[0].data.data(), e);
   } else {
     detail::left_orthogonalize(out);
   }

@@ -93,9 +93,7 @@ std::vector<std::vector<std::vector<T>>> sketch_right(const std::vector<TrainVie
     }
     const int e = pow2_exponent(mx);
     if (e != 0)
-      for (auto& wj : w)
-        lapack::scale(index_t(wj[k - 1].size()), real_t<T>(std::ldexp(1.0, -e)),
-                      wj[k - 1].data());
+      for (auto& wj : w) scale_pow2(index_t(wj[k - 1].size()), wj[k - 1].data(), -e);
   }
   return w;
 }

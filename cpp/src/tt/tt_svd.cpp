@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: MIT
-#include <algorithm>
 #include <cmath>
 
 #include "detail.hpp"
@@ -28,12 +27,7 @@ Rounded<T> tt_svd(const T* a, const std::vector<index_t>& shape, const Truncatio
   int exponent = 0;
   if (norm > 0.0 && !(norm > 0x1p-400 && norm < 0x1p400)) {
     exponent = detail::pow2_exponent(norm);
-    // In steps a double can hold (2^1061 for a subnormal tensor is not one).
-    for (int left = exponent; left != 0;) {
-      const int step = std::max(-1000, std::min(1000, left));
-      lapack::scale(total, real_t<T>(std::ldexp(1.0, -step)), buf.data());
-      left -= step;
-    }
+    detail::scale_pow2(total, buf.data(), -exponent);
     norm = detail::frobenius(buf.data(), total);
   }
   const double delta2 = d > 1 ? trunc.rtol * trunc.rtol * norm * norm / double(d - 1) : 0.0;
