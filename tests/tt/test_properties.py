@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -57,3 +58,31 @@ def test_rounded_sum_equals_dense_sum(pair, method):
     x, y = pair
     s = (x + y).round(rtol=1e-12, method=method)
     np.testing.assert_allclose(s.full(), x.full() + y.full(), atol=1e-10)
+
+
+@st.composite
+def badly_scaled_train(draw):
+    # A random train with one or two cores scaled toward the ends of the double range.
+    x, _ = draw(train_pair())
+    cores = list(x.cores)
+    for _ in range(draw(st.integers(1, 2))):
+        k = draw(st.integers(0, len(cores) - 1))
+        with np.errstate(all="ignore"):  # a core scaled twice may overflow: dropped below
+            cores[k] = cores[k] * 10.0 ** draw(st.sampled_from([-300, -200, -120, 120, 200, 300]))
+    return lorank.TT(cores) if all(np.isfinite(c).all() for c in cores) else None
+
+
+@settings(max_examples=60, deadline=None)
+@given(badly_scaled_train(), st.sampled_from(["svd", "orth-gram", "gram", "auto"]))
+def test_round_and_norm_at_the_ends_of_the_exponent_range(x, method):
+    with np.errstate(all="ignore"):  # the dense tensor may leave the range: skipped below
+        full = None if x is None else x.full()
+    if full is None or not 1e-280 < np.abs(full).max() < 1e280:
+        return  # the dense reference itself is out of range or subnormal
+    unit = np.abs(full).max()
+    ref = np.linalg.norm(full / unit)
+    y, info = x.round(rtol=1e-10, method=method, return_info=True)
+    err = np.linalg.norm((y.full() - full) / unit) / ref
+    assert err <= (1e-6 if method == "gram" else 1e-9)
+    assert np.isfinite(info.rel_error) and info.rel_error <= 1e-9
+    assert x.norm(log=True) == pytest.approx(np.log(ref) + np.log(unit), abs=1e-9)
