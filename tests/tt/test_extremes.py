@@ -10,6 +10,7 @@ import pytest
 import lorank
 from lorank import TT
 
+
 def _rel(a: np.ndarray, ref: np.ndarray) -> float:
     """||a - ref|| / ||ref|| computed in units of max|ref| (no overflow, no underflow)."""
     unit = np.abs(ref).max()
