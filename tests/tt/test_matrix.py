@@ -80,6 +80,25 @@ def test_apply_never_forming_the_product(rng, dtype, method):
     assert err == pytest.approx((best - exact).norm(accurate=True), rel=t ** 0.5 * 10)
 
 
+@pytest.mark.parametrize("method", ["svd", "orth-gram", "gram"])
+def test_product_of_cores_beyond_the_double_range(rng, method):
+    # A core of 1e250 times one of 1e300: the product cores are formed in balanced units and
+    # the powers of two spread over the result (they overflowed to inf, and apply raised a
+    # LAPACK error). The product's norm (~1e550) is beyond double; compare after scaling.
+    a = _random_matrix(rng, (2, 3, 2), (3, 2, 2), 2)
+    x = lorank.tt.random((3, 2, 2), 2, rng=rng)
+    big_a = TTMatrix([a.cores[0], a.cores[1] * 1e250, a.cores[2]])
+    big_x = TT([x.cores[0], x.cores[1] * 1e300, x.cores[2]])  # the same core: 1e550
+    ref = a.full() @ x.full().ravel()  # the product divided by 1e550
+    for y in (big_a @ big_x, big_a.apply(big_x, rtol=1e-12, method=method)):
+        assert all(np.isfinite(c).all() for c in y.cores)
+        assert y.norm(log=True) == pytest.approx(np.log(np.linalg.norm(ref)) + 550 * np.log(10),
+                                                 rel=1e-12)
+        scaled = (y * 1e-300) * 1e-250
+        tol = 1e-7 if method == "gram" else 1e-11
+        np.testing.assert_allclose(scaled.full().ravel(), ref, atol=tol * np.abs(ref).max())
+
+
 def test_fused_product_rounding_of_two_tt_matrices(rng):
     from lorank import _core
 

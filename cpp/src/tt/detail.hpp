@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <limits>
+#include <utility>
 #include <vector>
 
 #include "lorank/core/lapack.hpp"
@@ -158,6 +159,13 @@ OrthScale right_orthogonalize(Train<T>& x, bool reveal_rank = false,
 /// trains) are skipped when that saves at least half the work.
 template <class T>
 Core<T> times_rt_backwards(const CoreView<T>& v, const T* rt, index_t rank);
+
+/// `x`, or where some core lies beyond 2^+-(max_exponent / 2.5) (so a product of two cores
+/// could leave the range: 2^+-409 in double) copies of the cores in `storage`, each divided
+/// by the power of two nearest its largest entry. Returns the view and the total exponent
+/// taken out.
+template <class T>
+std::pair<TrainView<T>, std::int64_t> balanced(const TrainView<T>& x, Train<T>& storage);
 
 /// The shape checks of matmul (ShapeError naming the mode).
 template <class T>

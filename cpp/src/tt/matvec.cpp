@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include <algorithm>
+#include <cmath>
+#include <limits>
 
 #include "detail.hpp"
 #include "lorank/core/lapack.hpp"
@@ -64,6 +66,22 @@ Core<T> product_times_rt_backwards(const CoreView<T>& A, const CoreView<T>& B, i
 }
 
 template <class T>
+std::pair<TrainView<T>, std::int64_t> balanced(const TrainView<T>& x, Train<T>& storage) {
+  const double limit = std::ldexp(1.0, int(std::numeric_limits<real_t<T>>::max_exponent / 2.5));
+  bool extreme = false;
+  for (const CoreView<T>& c : x) {
+    const double mx = double(lapack::max_abs(c.r0 * c.n * c.r1, c.data));
+    extreme = extreme || (mx > 0.0 && !(mx < limit && mx > 1.0 / limit));
+  }
+  if (!extreme) return {x, 0};
+  storage = copy_train(x);
+  std::int64_t exponent = 0;
+  for (Core<T>& c : storage)
+    exponent += normalize_pow2(index_t(c.data.size()), c.data.data());
+  return {views(storage), exponent};
+}
+
+template <class T>
 void check_matmul(const TrainView<T>& a, const std::vector<index_t>& m,
                   const std::vector<index_t>& n, const TrainView<T>& b,
                   const std::vector<index_t>& q) {
@@ -88,10 +106,16 @@ Train<T> matmul(const TrainView<T>& a, const std::vector<index_t>& m,
                 const std::vector<index_t>& n, const TrainView<T>& b,
                 const std::vector<index_t>& q) {
   detail::check_matmul(a, m, n, b, q);
+  // Cores far from 1 are multiplied in balanced units, the powers of two spread back over
+  // the result (a 1e250 core times a 1e300 one would overflow).
+  Train<T> as, bs;
+  const auto [av, ea] = detail::balanced(a, as);
+  const auto [bv, eb] = detail::balanced(b, bs);
   Train<T> out;
   out.reserve(a.size());
   for (size_t k = 0; k < a.size(); ++k)
-    out.push_back(detail::product_core(a[k], b[k], m[k], n[k], q[k]));
+    out.push_back(detail::product_core(av[k], bv[k], m[k], n[k], q[k]));
+  if (ea + eb != 0) detail::spread_exponent(out, ea + eb);
   return out;
 }
 
@@ -102,6 +126,8 @@ Train<T> matmul(const TrainView<T>& a, const std::vector<index_t>& m,
   template void detail::check_matmul<T>(const TrainView<T>&, const std::vector<index_t>&,     \
                                         const std::vector<index_t>&, const TrainView<T>&,     \
                                         const std::vector<index_t>&);                         \
+  template std::pair<TrainView<T>, std::int64_t> detail::balanced<T>(const TrainView<T>&,    \
+                                                                     Train<T>&);              \
   template Core<T> detail::product_core<T>(const CoreView<T>&, const CoreView<T>&, index_t,   \
                                            index_t, index_t);                                 \
   template Core<T> detail::product_times_rt_backwards<T>(                                     \

@@ -224,18 +224,33 @@ Rounded<T> round_product(const TrainView<T>& a, const std::vector<index_t>& m,
                          const std::vector<index_t>& q, const Truncation& trunc,
                          RoundMethod method, std::uint64_t seed, index_t oversample) {
   detail::check_matmul(a, m, n, b, q);
-  if (method != RoundMethod::Svd && method != RoundMethod::OrthGram) {
-    const Train<T> product = matmul(a, m, n, b, q);
-    return round(views(product), trunc, method, seed, oversample);
-  }
   LORANK_CHECK(trunc.rtol >= 0.0 && trunc.rtol < 1.0, Error,
                "TTMatrix.apply: rtol must be in [0, 1), got ", trunc.rtol);
-  const detail::BackwardCores<T> source = [&](size_t j, const T* rt, index_t rank) {
-    return detail::product_times_rt_backwards(a[j], b[j], m[j], n[j], q[j], rt, rank);
-  };
-  const Core<T> first = detail::product_core(a[0], b[0], m[0], n[0], q[0]);
-  return round_backwards(detail::mirror_core(first.view()), a.size(), source, trunc,
-                         method == RoundMethod::OrthGram);
+  // In balanced units where cores are far from 1 (their product could overflow); the
+  // powers of two go back into the result.
+  Train<T> as, bs;
+  const auto [av, ea] = detail::balanced(a, as);
+  const auto [bv, eb] = detail::balanced(b, bs);
+  Rounded<T> res;
+  if (method != RoundMethod::Svd && method != RoundMethod::OrthGram) {
+    Train<T> product;
+    for (size_t k = 0; k < av.size(); ++k)
+      product.push_back(detail::product_core(av[k], bv[k], m[k], n[k], q[k]));
+    res = round(views(product), trunc, method, seed, oversample);
+  } else {
+    const detail::BackwardCores<T> source = [&](size_t j, const T* rt, index_t rank) {
+      return detail::product_times_rt_backwards(av[j], bv[j], m[j], n[j], q[j], rt, rank);
+    };
+    const Core<T> first = detail::product_core(av[0], bv[0], m[0], n[0], q[0]);
+    res = round_backwards(detail::mirror_core(first.view()), av.size(), source, trunc,
+                          method == RoundMethod::OrthGram);
+  }
+  if (ea + eb != 0) {
+    detail::spread_exponent(res.cores, ea + eb);
+    res.error = detail::times_pow2(res.error, ea + eb);
+    res.norm = detail::times_pow2(res.norm, ea + eb);
+  }
+  return res;
 }
 
 #define LORANK_INSTANTIATE(T)                                                              \
