@@ -269,6 +269,21 @@ def test_norm_and_dot_of_a_core_near_the_underflow_threshold(rng):
     assert balanced.norm() == pytest.approx(z.norm(), rel=1e-12)
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.complex128])
+@pytest.mark.parametrize(
+    "scales, factor", [((1e-200, 1e-200, 1e300), 1e-100), ((1e200, 1e200, 1e-300), 1e100)])
+def test_entries_between_cores_of_extreme_magnitude(rng, dtype, scales, factor):
+    # Entries of ordinary size (1e-100, 1e100) from cores whose plain products leave the
+    # range: at() keeps a running scale and full() contracts balanced cores (they returned
+    # zeros, or NaN).
+    x = lorank.tt.random((2, 3, 2), 2, rng=rng, dtype=dtype)
+    y = TT([c * s for c, s in zip(x.cores, scales)])
+    np.testing.assert_allclose(y.full(), x.full() * factor, rtol=1e-12)
+    idx = np.array([[0, 1, 1], [1, 2, 0]])
+    np.testing.assert_allclose(y.at(idx), x.at(idx) * factor, rtol=1e-12)
+    assert y[1, 0, 1] == pytest.approx(x[1, 0, 1] * factor, rel=1e-12)
+
+
 @pytest.mark.parametrize("s", [1e300, 1e-300, 1e-320, -1e308])
 def test_scalar_products_rebalance_cores_of_extreme_magnitude(s):
     x = lorank.TT([np.full((1, 2, 1), 1e-300), np.full((1, 2, 1), 1e300)])  # entries: 1

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include <algorithm>
+#include <cmath>
+#include <cstdint>
 
 #include "detail.hpp"
 
@@ -21,6 +23,9 @@ std::vector<T> at(const TrainView<T>& x, const std::int64_t* idx, index_t batch)
   std::vector<T> out(batch), v(rmax), nv(rmax);
   for (index_t s = 0; s < batch; ++s) {
     v[0] = T(1);
+    // The running row keeps a power-of-two scale, as dot does: cores of 1e-200 and 1e300
+    // have ordinary entries between them, which a plain product would flush to zero.
+    std::int64_t exponent = 0;
     for (index_t k = 0; k < d; ++k) {
       const CoreView<T>& c = x[k];
       std::fill(nv.begin(), nv.begin() + c.r1, T(0));
@@ -31,7 +36,15 @@ std::vector<T> at(const TrainView<T>& x, const std::int64_t* idx, index_t batch)
         for (index_t b = 0; b < c.r1; ++b) nv[b] += va * row[b];
       }
       v.swap(nv);
+      double mx = 0.0;
+      for (index_t b = 0; b < c.r1; ++b) mx = std::max(mx, double(std::abs(v[b])));
+      const int e = detail::pow2_exponent(mx);
+      if (e > 32 || e < -32) {
+        detail::scale_pow2(c.r1, v.data(), -e);
+        exponent += e;
+      }
     }
+    detail::scale_pow2(1, v.data(), exponent);
     out[s] = v[0];
   }
   return out;

@@ -41,6 +41,21 @@ def _scaled_value(mantissa: complex | float, log_scale: float) -> Any:
         return mantissa * math.inf
 
 
+def _balanced_cores(cores: Sequence[Any], xp: Any) -> tuple[list[Any], int]:
+    """The cores, or where one is far from 1 copies divided by the power of two nearest
+    their largest entries, and the total exponent taken out."""
+    limit = 2.0 ** (np.finfo(cores[0].dtype).maxexp // 2.5)
+    highs = [float(xp.abs(c).max()) if c.size else 0.0 for c in cores]
+    if all(h == 0.0 or 1.0 / limit < h < limit for h in highs):
+        return list(cores), 0
+    out, total = [], 0
+    for c, h in zip(cores, highs):
+        e = math.frexp(h)[1] if h > 0.0 and math.isfinite(h) else 0
+        out.append(_times_pow2(c, -e))
+        total += e
+    return out, total
+
+
 def _is_scalar(v: Any) -> bool:
     return isinstance(v, numbers.Number) or (isinstance(v, np.generic) and v.ndim == 0)
 
@@ -165,12 +180,18 @@ class TT(TrainBase):
 
     # ------------------------------------------------------------------ conversion
     def full(self) -> Any:
-        """The dense tensor of shape ``self.shape``. Memory O(prod n_k)."""
+        """The dense tensor of shape ``self.shape``. Memory O(prod n_k).
+
+        Cores far from 1 (beyond 2^+-(maxexp / 2.5)) are contracted divided by powers of
+        two, which go back into the result at the end: cores of 1e-200, 1e-200 and 1e300
+        give entries near 1e-100, not the zeros of a plain product.
+        """
         xp = array_module(*self._cores)
-        res = self._cores[0].reshape(self.shape[0], -1)
-        for c in self._cores[1:]:
+        cores, exponent = _balanced_cores(self._cores, xp)
+        res = cores[0].reshape(self.shape[0], -1)
+        for c in cores[1:]:
             res = xp.tensordot(res, c, axes=1).reshape(-1, c.shape[2])
-        return res.reshape(self.shape)
+        return _times_pow2(res, exponent).reshape(self.shape)
 
     def to(self, device: str) -> TT:
         """Copy to ``'cpu'`` (NumPy) or ``'cuda'`` (CuPy)."""
