@@ -99,6 +99,18 @@ def test_product_of_cores_beyond_the_double_range(rng, method):
         np.testing.assert_allclose(scaled.full().ravel(), ref, atol=tol * np.abs(ref).max())
 
 
+def test_dense_products_between_cores_of_extreme_magnitude(rng):
+    # Cores of 1e-200, 1e-200 and 1e300: full() and matvec_dense work in balanced units
+    # (matvec_dense returned zeros).
+    a = _random_matrix(rng, (2, 3, 2), (3, 2, 2), 2)
+    b = TTMatrix([c * s for c, s in zip(a.cores, (1e-200, 1e-200, 1e300))])
+    v = rng.standard_normal(12)
+    np.testing.assert_allclose(b.full(), a.full() * 1e-100, rtol=1e-12)
+    np.testing.assert_allclose(b.matvec_dense(v), a.full() @ v * 1e-100, rtol=1e-11)
+    np.testing.assert_allclose(b.aslinearoperator().matvec(v), a.full() @ v * 1e-100,
+                               rtol=1e-11)
+
+
 def test_fused_product_rounding_of_two_tt_matrices(rng):
     from lorank import _core
 

@@ -21,7 +21,7 @@ from lorank._validation import (
 )
 from lorank.errors import ShapeError
 from lorank.tt._base import TrainBase
-from lorank.tt.tensor import TT, _choose_method, _common
+from lorank.tt.tensor import TT, _balanced_cores, _choose_method, _common, _times_pow2
 
 __all__ = ["TTMatrix", "kron"]
 
@@ -226,14 +226,16 @@ class TTMatrix(TrainBase):
             raise ShapeError(msg)
         block = v.reshape(self.shape[1], -1)
         k = block.shape[1]
+        # Cores far from 1 are applied divided by powers of two, put back at the end.
+        cores, exponent = _balanced_cores(self._cores, xp)
         # state (P, r, rest): P = row modes done, r = bond, rest = column modes left times k.
         state = block.reshape(1, 1, -1)
-        for c in self._cores:
+        for c in cores:
             r0, m, n, r1 = c.shape
             p = state.shape[0]
             s = state.reshape(p, r0, n, -1)
             state = xp.einsum("pajq,aijb->pibq", s, c).reshape(p * m, r1, -1)
-        out = state.reshape(self.shape[0], k)
+        out = _times_pow2(state.reshape(self.shape[0], k), exponent)
         return out[:, 0] if vec else out
 
     def aslinearoperator(self) -> Any:
