@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
 """Randomized sweeps near the ends of the exponent range, against dense NumPy in scaled
-units (seven bugs of session 3 were found this way; each also has a targeted test)."""
+units (bugs of session 3 were found this way; each also has a targeted test)."""
 
 from __future__ import annotations
 
