@@ -284,6 +284,20 @@ def test_entries_between_cores_of_extreme_magnitude(rng, dtype, scales, factor):
     assert y[1, 0, 1] == pytest.approx(x[1, 0, 1] * factor, rel=1e-12)
 
 
+@pytest.mark.parametrize("sx, sy", [((1e200, 1, 1e-200), (1e200, 1e-200, 1)),
+                                     ((1e-200, 1, 1e200), (1e-200, 1e200, 1))])
+def test_hadamard_product_of_cores_of_extreme_magnitude(rng, sx, sy):
+    # Ordinary trains whose cores multiply to 1e400 or 1e-400: the Kronecker cores are
+    # formed in balanced units (they overflowed to inf, or flushed to zero).
+    x = lorank.tt.random((2, 3, 2), 2, rng=rng)
+    y = lorank.tt.random((2, 3, 2), 2, rng=rng)
+    big_x = TT([c * s for c, s in zip(x.cores, sx)])
+    big_y = TT([c * s for c, s in zip(y.cores, sy)])
+    z = big_x * big_y
+    assert all(np.isfinite(c).all() for c in z.cores)
+    np.testing.assert_allclose(z.full(), x.full() * y.full(), rtol=1e-12)
+
+
 @pytest.mark.parametrize("s", [1e300, 1e-300, 1e-320, -1e308])
 def test_scalar_products_rebalance_cores_of_extreme_magnitude(s):
     x = lorank.TT([np.full((1, 2, 1), 1e-300), np.full((1, 2, 1), 1e300)])  # entries: 1

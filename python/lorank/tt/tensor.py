@@ -423,10 +423,15 @@ class TT(TrainBase):
         self._check_same(other, "TT.__mul__")
         x, y = _common(self, other, "TT.__mul__")
         xp = array_module(*x._cores, *y._cores)
+        # Cores far from 1 multiply in balanced units (1e200 times 1e200 would overflow).
+        xs, ex = _balanced_cores(x._cores, xp)
+        ys, ey = _balanced_cores(y._cores, xp)
         cores = []
-        for a, b in zip(x._cores, y._cores):
+        for a, b in zip(xs, ys):
             c = xp.einsum("aic,bie->abice", a, b)
             cores.append(c.reshape(a.shape[0] * b.shape[0], a.shape[1], a.shape[2] * b.shape[2]))
+        if ex + ey:
+            cores = _spread_pow2(cores, ex + ey, xp)
         return TT._trusted(cores)
 
     # ------------------------------------------------------------------ misc
@@ -492,26 +497,30 @@ def _scaled_cores(cores: list[Any], scalar: Any) -> list[Any]:
         first = cores[0] * dt.type(scalar)
     if _kept(xp, first, cores[0], abs(scalar)):
         return [first, *cores[1:]]
-    # Balance the powers of two: each core divided by 2^(its own exponent), times an even
-    # share of the total (the scalar's and the cores'); only the mantissa is rounded.
+    # The scalar's power of two spread with the cores' own; only the mantissa is rounded.
     mag = abs(scalar)
     mantissa, total = math.frexp(mag)
-    own = []
-    for c in cores:
-        top = float(xp.abs(c).max())
-        own.append(math.frexp(top)[1] if top > 0 else 0)
-    total += sum(own)
-    q, rem = divmod(total, len(cores))
-    out = []
+    out = _spread_pow2(cores, total, xp)
     with np.errstate(over="ignore", under="ignore", invalid="ignore"):
-        for k, c in enumerate(cores):
-            c = _times_pow2(c, q + (1 if k < rem else 0) - own[k])
-            out.append(c * dt.type(scalar / mag * mantissa) if k == 0 else c)
+        out[0] = out[0] * dt.type(scalar / mag * mantissa)
     if not all(bool(xp.isfinite(o).all()) for o in out):
         msg = (f"TT.__mul__: {scalar!r} times this {dt} train overflows {dt} even spread "
                "over its cores; use a wider dtype")
         raise NumericalError(msg)
     return out
+
+
+def _spread_pow2(cores: list[Any], exponent: int, xp: Any) -> list[Any]:
+    """Cores of the same train times 2^exponent with their magnitudes evened out: each core
+    divided by the power of two of its largest entry, times an even share of the total
+    (exact)."""
+    own = []
+    for c in cores:
+        top = float(xp.abs(c).max()) if c.size else 0.0
+        own.append(math.frexp(top)[1] if top > 0 and math.isfinite(top) else 0)
+    q, rem = divmod(exponent + sum(own), len(cores))
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+        return [_times_pow2(c, q + (1 if k < rem else 0) - own[k]) for k, c in enumerate(cores)]
 
 
 def _times_pow2(c: Any, e: int) -> Any:
