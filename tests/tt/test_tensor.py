@@ -284,6 +284,19 @@ def test_entries_between_cores_of_extreme_magnitude(rng, dtype, scales, factor):
     assert y[1, 0, 1] == pytest.approx(x[1, 0, 1] * factor, rel=1e-12)
 
 
+@pytest.mark.parametrize("side", ["left", "right"])
+@pytest.mark.parametrize("scales", [(1e200, 1e200, 1e-300, 1.0), (1e-200, 1e-200, 1e300, 1.0)])
+def test_orthogonalize_cores_of_extreme_magnitude(rng, side, scales):
+    # R factors pushed along the train keep powers of two aside until the end (left to
+    # right, 1e200 times 1e200 overflowed and 1e-200 times 1e-200 flushed to zero).
+    x = lorank.tt.random((2, 3, 2, 2), 2, rng=rng)
+    y = TT([c * s for c, s in zip(x.cores, scales)])
+    z = y.orthogonalize(side)
+    assert all(np.isfinite(c).all() for c in z.cores)
+    factor = scales[0] * (scales[1] * scales[2])  # 1e100 or 1e-100
+    np.testing.assert_allclose(z.full(), x.full() * factor, rtol=1e-12)
+
+
 @pytest.mark.parametrize("sx, sy", [((1e200, 1, 1e-200), (1e200, 1e-200, 1)),
                                      ((1e-200, 1, 1e200), (1e-200, 1e200, 1))])
 def test_hadamard_product_of_cores_of_extreme_magnitude(rng, sx, sy):

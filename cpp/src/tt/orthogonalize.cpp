@@ -214,6 +214,7 @@ OrthScale right_orthogonalize(Train<T>& x, bool reveal_rank, LazyFactors<T>* laz
 template <class T>
 void left_orthogonalize(Train<T>& x) {
   std::vector<T> a, r;
+  std::int64_t exponent = 0;
   Orthonormalizer qr(false);
   double unused = 0.0;  // no rank revealing here
   for (size_t k = 0; k + 1 < x.size(); ++k) {
@@ -225,6 +226,9 @@ void left_orthogonalize(Train<T>& x) {
       for (index_t j = 0; j < c.r1; ++j) a[i + j * m] = c.data[i * c.r1 + j];
     const index_t old_r1 = c.r1;
     const index_t p = qr(m, old_r1, a.data(), r, unused);
+    // R ~ 2^e R': the power of two waits for the last core, so magnitudes stay near 1 (a
+    // core of 1e200 pushed into another of 1e200 would overflow).
+    exponent += normalize_pow2(index_t(r.size()), r.data());
     c.r1 = p;
     c.data.resize(m * p);
     for (index_t i = 0; i < m; ++i)
@@ -237,6 +241,8 @@ void left_orthogonalize(Train<T>& x) {
                  upd.data.data(), cols);
     nxt = std::move(upd);
   }
+  // The last core carries the norm: the powers of two taken out go back into it.
+  if (!x.empty()) scale_pow2(index_t(x.back().data.size()), x.back().data.data(), exponent);
 }
 
 }  // namespace detail
