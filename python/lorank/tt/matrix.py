@@ -11,6 +11,7 @@ import numpy as np
 
 from lorank._device import array_module, to_device
 from lorank._kernels import tt_kernels
+from lorank._pow2 import balanced_cores, times_pow2
 from lorank._validation import (
     as_cores,
     check_finite,
@@ -21,7 +22,7 @@ from lorank._validation import (
 )
 from lorank.errors import ShapeError
 from lorank.tt._base import TrainBase
-from lorank.tt.tensor import TT, _balanced_cores, _choose_method, _common, _times_pow2
+from lorank.tt.tensor import TT, _choose_method, _common
 
 __all__ = ["TTMatrix", "kron"]
 
@@ -227,7 +228,7 @@ class TTMatrix(TrainBase):
         block = v.reshape(self.shape[1], -1)
         k = block.shape[1]
         # Cores far from 1 are applied divided by powers of two, put back at the end.
-        cores, exponent = _balanced_cores(self._cores, xp)
+        cores, exponent = balanced_cores(self._cores, xp)
         # state (P, r, rest): P = row modes done, r = bond, rest = column modes left times k.
         state = block.reshape(1, 1, -1)
         for c in cores:
@@ -235,7 +236,7 @@ class TTMatrix(TrainBase):
             p = state.shape[0]
             s = state.reshape(p, r0, n, -1)
             state = xp.einsum("pajq,aijb->pibq", s, c).reshape(p * m, r1, -1)
-        out = _times_pow2(state.reshape(self.shape[0], k), exponent)
+        out = times_pow2(state.reshape(self.shape[0], k), exponent)
         return out[:, 0] if vec else out
 
     def aslinearoperator(self) -> Any:

@@ -12,6 +12,7 @@ import numpy as np
 
 from lorank._device import array_module, to_device
 from lorank._kernels import tt_kernels
+from lorank._pow2 import balanced_cores, spread_pow2, times_pow2
 from lorank._results import RoundInfo
 from lorank._validation import (
     as_cores,
@@ -39,21 +40,6 @@ def _scaled_value(mantissa: complex | float, log_scale: float) -> Any:
         return mantissa * math.exp(log_scale)
     except OverflowError:
         return mantissa * math.inf
-
-
-def _balanced_cores(cores: Sequence[Any], xp: Any) -> tuple[list[Any], int]:
-    """The cores, or where one is far from 1 copies divided by the power of two nearest
-    their largest entries, and the total exponent taken out."""
-    limit = 2.0 ** (np.finfo(cores[0].dtype).maxexp // 2.5)
-    highs = [float(xp.abs(c).max()) if c.size else 0.0 for c in cores]
-    if all(h == 0.0 or 1.0 / limit < h < limit for h in highs):
-        return list(cores), 0
-    out, total = [], 0
-    for c, h in zip(cores, highs):
-        e = math.frexp(h)[1] if h > 0.0 and math.isfinite(h) else 0
-        out.append(_times_pow2(c, -e))
-        total += e
-    return out, total
 
 
 def _is_scalar(v: Any) -> bool:
@@ -187,11 +173,11 @@ class TT(TrainBase):
         give entries near 1e-100, not the zeros of a plain product.
         """
         xp = array_module(*self._cores)
-        cores, exponent = _balanced_cores(self._cores, xp)
+        cores, exponent = balanced_cores(self._cores, xp)
         res = cores[0].reshape(self.shape[0], -1)
         for c in cores[1:]:
             res = xp.tensordot(res, c, axes=1).reshape(-1, c.shape[2])
-        return _times_pow2(res, exponent).reshape(self.shape)
+        return times_pow2(res, exponent).reshape(self.shape)
 
     def to(self, device: str) -> TT:
         """Copy to ``'cpu'`` (NumPy) or ``'cuda'`` (CuPy)."""
@@ -424,14 +410,14 @@ class TT(TrainBase):
         x, y = _common(self, other, "TT.__mul__")
         xp = array_module(*x._cores, *y._cores)
         # Cores far from 1 multiply in balanced units (1e200 times 1e200 would overflow).
-        xs, ex = _balanced_cores(x._cores, xp)
-        ys, ey = _balanced_cores(y._cores, xp)
+        xs, ex = balanced_cores(x._cores, xp)
+        ys, ey = balanced_cores(y._cores, xp)
         cores = []
         for a, b in zip(xs, ys):
             c = xp.einsum("aic,bie->abice", a, b)
             cores.append(c.reshape(a.shape[0] * b.shape[0], a.shape[1], a.shape[2] * b.shape[2]))
         if ex + ey:
-            cores = _spread_pow2(cores, ex + ey, xp)
+            cores = spread_pow2(cores, ex + ey, xp)
         return TT._trusted(cores)
 
     # ------------------------------------------------------------------ misc
@@ -500,7 +486,7 @@ def _scaled_cores(cores: list[Any], scalar: Any) -> list[Any]:
     # The scalar's power of two spread with the cores' own; only the mantissa is rounded.
     mag = abs(scalar)
     mantissa, total = math.frexp(mag)
-    out = _spread_pow2(cores, total, xp)
+    out = spread_pow2(cores, total, xp)
     with np.errstate(over="ignore", under="ignore", invalid="ignore"):
         out[0] = out[0] * dt.type(scalar / mag * mantissa)
     if not all(bool(xp.isfinite(o).all()) for o in out):
@@ -508,30 +494,6 @@ def _scaled_cores(cores: list[Any], scalar: Any) -> list[Any]:
                "over its cores; use a wider dtype")
         raise NumericalError(msg)
     return out
-
-
-def _spread_pow2(cores: list[Any], exponent: int, xp: Any) -> list[Any]:
-    """Cores of the same train times 2^exponent with their magnitudes evened out: each core
-    divided by the power of two of its largest entry, times an even share of the total
-    (exact)."""
-    own = []
-    for c in cores:
-        top = float(xp.abs(c).max()) if c.size else 0.0
-        own.append(math.frexp(top)[1] if top > 0 and math.isfinite(top) else 0)
-    q, rem = divmod(exponent + sum(own), len(cores))
-    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
-        return [_times_pow2(c, q + (1 if k < rem else 0) - own[k]) for k, c in enumerate(cores)]
-
-
-def _times_pow2(c: Any, e: int) -> Any:
-    """c * 2^e, exact: steps of at most 2^(+-64), each a representable power of two; the
-    magnitudes move one way, so no step over- or underflows unless the result does."""
-    step = 64 if e > 0 else -64
-    while e != 0:
-        k = step if abs(e) > 64 else e
-        c = c * c.dtype.type(math.ldexp(1.0, k))
-        e -= k
-    return c
 
 
 def _kept(xp: Any, scaled: Any, original: Any, mag: float) -> bool:
