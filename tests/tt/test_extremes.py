@@ -105,3 +105,27 @@ def test_float32_sweep():
             assert np.isfinite(info.rel_error)
         done += 1
     assert done > 50
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.complex128])
+@pytest.mark.parametrize("scales, factor", [((1e200, 1e200, 1e-300, 1.0), 1e100),
+                                            ((1e-200, 1e-200, 1e300, 1.0), 1e-100),
+                                            ((1e250, 1.0, 1.0, 1.0), 1e250)])
+def test_reference_twin_at_the_ends_of_the_range(rng, dtype, scales, factor):
+    # The pure-array twin is also the CuPy path: it balances cores by powers of two like the
+    # compiled kernels (it used to overflow or flush to zero, or fail in its rank choice).
+    from lorank._reference import tt as twin
+
+    x = lorank.tt.random((3, 3, 2, 2), 2, rng=rng, dtype=dtype)
+    cores = [c * s for c, s in zip(x.cores, scales)]
+    full = x.full() * factor
+    unit = np.abs(full).max()
+    assert _rel(TT(twin.round(cores, 1e-12, [])[0]).full(), full) <= 1e-11
+    for side in ("left", "right"):
+        assert _rel(TT(twin.orthogonalize(cores, side)).full(), full) <= 1e-11
+    m, log_scale = twin.dot(cores, cores)
+    assert 0.5 * (np.log(abs(m)) + log_scale) == pytest.approx(
+        np.log(np.linalg.norm(full / unit)) + np.log(unit), abs=1e-10)
+    idx = np.array([[0, 1, 1, 0], [2, 0, 1, 1]])
+    assert _rel(twin.at(cores, idx), full[tuple(idx.T)]) <= 1e-12
+    assert _rel(TT(twin.tt_svd(full, 1e-12, [])[0]).full(), full) <= 1e-11

@@ -1,6 +1,9 @@
 # SPDX-License-Identifier: MIT
 """Reference TT kernels: TT-SVD, orthogonalization, SVD rounding, dot, sum, entries, products.
 
+Cores far from 1 (1e-200, 1e300) are handled as the compiled kernels handle them: divided by
+powers of two first, with the exponents carried aside and put back at the end.
+
 Reference: I. V. Oseledets, "Tensor-train decomposition", SIAM J. Sci. Comput. 33(5), 2011.
 """
 
@@ -11,6 +14,7 @@ import math
 from typing import Any
 
 from lorank._device import array_module
+from lorank._pow2 import balanced_cores, spread_pow2, times_pow2
 
 
 def _rank(s: Any, delta2: float, cap: int) -> tuple[int, float]:
@@ -29,6 +33,17 @@ def _with_rel(cores: list[Any], err: float, norm: float) -> tuple[list[Any], flo
     return cores, err, norm, (err / norm if norm else 0.0)
 
 
+def _pow2_of(a: Any) -> int:
+    """The exponent e of the power of two just above max|a| (0 for zero or non-finite)."""
+    xp = array_module(a)
+    mx = float(xp.abs(a).max()) if a.size else 0.0
+    return math.frexp(mx)[1] if mx > 0.0 and math.isfinite(mx) else 0
+
+
+def _ldexp(v: float, e: int) -> float:
+    return math.ldexp(v, max(-100000, min(100000, e)))
+
+
 def _cap(max_rank: list[int], k: int) -> int:
     return max_rank[k] if k < len(max_rank) else 0
 
@@ -36,6 +51,9 @@ def _cap(max_rank: list[int], k: int) -> int:
 def tt_svd(a: Any, rtol: float, max_rank: list[int]) -> tuple[list[Any], float, float, float]:
     xp = array_module(a)
     shape, d = a.shape, a.ndim
+    e = _pow2_of(a)
+    a = times_pow2(a, -e) if not -400 < e < 400 else a
+    e = e if not -400 < e < 400 else 0
     norm = float(xp.linalg.norm(a.ravel()))
     delta2 = (rtol * norm) ** 2 / (d - 1) if d > 1 else 0.0
     cores, err2, r = [], 0.0, 1
@@ -49,33 +67,47 @@ def tt_svd(a: Any, rtol: float, max_rank: list[int]) -> tuple[list[Any], float, 
         c = s[:rank, None] * vh[:rank]
         r = rank
     cores.append(c.reshape(r, shape[-1], 1))
-    return _with_rel(cores, math.sqrt(err2), norm)
+    if e:
+        cores = spread_pow2(cores, e, xp)
+    return _with_rel(cores, _ldexp(math.sqrt(err2), e), _ldexp(norm, e))
 
 
-def _right_orthogonalize(cores: list[Any]) -> list[Any]:
+def _right_orthogonalize(cores: list[Any]) -> tuple[list[Any], int]:
+    """Cores d-1..1 right-orthogonal; the train is the result times 2^(returned exponent)."""
     xp = array_module(*cores)
-    cores = list(cores)
+    cores, exponent = balanced_cores(cores, xp)
     for k in range(len(cores) - 1, 0, -1):
         r0, n, r1 = cores[k].shape
         q, rr = xp.linalg.qr(cores[k].reshape(r0, n * r1).T)
+        e = _pow2_of(rr)
         cores[k] = q.T.reshape(-1, n, r1)
-        cores[k - 1] = xp.tensordot(cores[k - 1], rr.T, axes=1)
-    return cores
+        cores[k - 1] = xp.tensordot(cores[k - 1], times_pow2(rr, -e).T, axes=1)
+        exponent += e
+    return cores, exponent
 
 
-def _left_orthogonalize(cores: list[Any]) -> list[Any]:
+def _left_orthogonalize(cores: list[Any]) -> tuple[list[Any], int]:
+    """Cores 0..d-2 left-orthogonal; the train is the result times 2^(returned exponent)."""
     xp = array_module(*cores)
-    cores = list(cores)
+    cores, exponent = balanced_cores(cores, xp)
     for k in range(len(cores) - 1):
         r0, n, r1 = cores[k].shape
         q, rr = xp.linalg.qr(cores[k].reshape(r0 * n, r1))
+        e = _pow2_of(rr)
         cores[k] = q.reshape(r0, n, -1)
-        cores[k + 1] = xp.tensordot(rr, cores[k + 1], axes=1)
-    return cores
+        cores[k + 1] = xp.tensordot(times_pow2(rr, -e), cores[k + 1], axes=1)
+        exponent += e
+    return cores, exponent
 
 
 def orthogonalize(cores: list[Any], side: str) -> list[Any]:
-    return _left_orthogonalize(cores) if side == "left" else _right_orthogonalize(cores)
+    if side == "left":
+        out, e = _left_orthogonalize(cores)
+        out[-1] = times_pow2(out[-1], e)
+    else:
+        out, e = _right_orthogonalize(cores)
+        out[0] = times_pow2(out[0], e)
+    return out
 
 
 def round(  # noqa: A001  (mirrors the compiled function's name)
@@ -100,7 +132,10 @@ def _mirror(cores: list[Any]) -> list[Any]:
 
 def _round_right_to_left(cores: list[Any], rtol: float, max_rank: list[int]):
     xp = array_module(*cores)
-    cores = _right_orthogonalize(cores)
+    cores, exponent = _right_orthogonalize(cores)
+    e0 = _pow2_of(cores[0])
+    cores[0] = times_pow2(cores[0], -e0)
+    exponent += e0
     norm = float(xp.linalg.norm(cores[0].ravel()))
     d = len(cores)
     delta2 = (rtol * norm) ** 2 / (d - 1) if d > 1 else 0.0
@@ -112,7 +147,9 @@ def _round_right_to_left(cores: list[Any], rtol: float, max_rank: list[int]):
         err2 += tail
         cores[k] = u[:, :rank].reshape(r0, n, rank)
         cores[k + 1] = xp.tensordot(s[:rank, None] * vh[:rank], cores[k + 1], axes=1)
-    return _with_rel(cores, math.sqrt(err2), norm)
+    if exponent:
+        cores = spread_pow2(cores, exponent, xp)
+    return _with_rel(cores, _ldexp(math.sqrt(err2), exponent), _ldexp(norm, exponent))
 
 
 def _add(terms: list[list[Any]]) -> list[Any]:
@@ -159,7 +196,9 @@ def _scaled(v: Any, log_scale: float) -> tuple[Any, float]:
 
 def dot(x: list[Any], y: list[Any]) -> tuple[complex | float, float]:
     xp = array_module(*x, *y)
-    v, log_scale = xp.ones((1, 1), dtype=x[0].dtype), 0.0
+    x, ex = balanced_cores(x, xp)
+    y, ey = balanced_cores(y, xp)
+    v, log_scale = xp.ones((1, 1), dtype=x[0].dtype), (ex + ey) * math.log(2.0)
     for a, b in zip(x, y):
         t = xp.tensordot(v, b, axes=1)  # (ra0, n, rb1)
         v = xp.tensordot(a.conj(), t, axes=([0, 1], [0, 1]))
@@ -169,7 +208,8 @@ def dot(x: list[Any], y: list[Any]) -> tuple[complex | float, float]:
 
 def sum(x: list[Any]) -> tuple[complex | float, float]:  # noqa: A001
     xp = array_module(*x)
-    v, log_scale = xp.ones((1,), dtype=x[0].dtype), 0.0
+    x, ex = balanced_cores(x, xp)
+    v, log_scale = xp.ones((1,), dtype=x[0].dtype), ex * math.log(2.0)
     for c in x:
         v, log_scale = _scaled(v @ c.sum(axis=1), log_scale)
     return v[0].item(), log_scale
@@ -177,10 +217,19 @@ def sum(x: list[Any]) -> tuple[complex | float, float]:  # noqa: A001
 
 def at(x: list[Any], indices: Any) -> Any:
     xp = array_module(*x)
+    x, total = balanced_cores(x, xp)
     v = xp.ones((indices.shape[0], 1), dtype=x[0].dtype)
+    shift = xp.zeros(indices.shape[0], dtype=xp.int64)  # each row is v * 2^shift
     for k, c in enumerate(x):
         v = xp.einsum("ba,bac->bc", v, c[:, indices[:, k], :].transpose(1, 0, 2))
-    return v[:, 0]
+        _, e = xp.frexp(xp.abs(v).max(axis=1))
+        v = v * xp.ldexp(xp.ones(e.shape), -e).astype(v.real.dtype)[:, None]
+        shift = shift + e
+    out = v[:, 0]
+    e = (shift + total).astype(xp.int32)
+    if xp.iscomplexobj(out):
+        return xp.ldexp(out.real, e) + 1j * xp.ldexp(out.imag, e)
+    return xp.ldexp(out, e)
 
 
 def matmul(
@@ -189,12 +238,16 @@ def matmul(
     round: bool = False,  # noqa: A002
 ) -> tuple[list[Any], float, float, float]:
     xp = array_module(*a, *b)
+    a, ea = balanced_cores(a, xp)
+    b, eb = balanced_cores(b, xp)
     out = []
     for ca, cb, m, n, q in zip(a, b, rows, inner, cols):
         ca4 = ca.reshape(ca.shape[0], m, n, ca.shape[-1])
         cb4 = cb.reshape(cb.shape[0], n, q, cb.shape[-1])
         c = xp.einsum("aijc,bjqe->abiqce", ca4, cb4)
         out.append(c.reshape(ca.shape[0] * cb.shape[0], m * q, ca.shape[-1] * cb.shape[-1]))
+    if ea + eb:
+        out = spread_pow2(out, ea + eb, xp)
     if round:
         return _round_train(out, rtol, max_rank or [], method)
     return out, 0.0, 0.0, 0.0
