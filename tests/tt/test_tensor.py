@@ -311,6 +311,19 @@ def test_hadamard_product_of_cores_of_extreme_magnitude(rng, sx, sy):
     np.testing.assert_allclose(z.full(), x.full() * y.full(), rtol=1e-12)
 
 
+def test_astype_evens_out_cores_beyond_the_target_range(rng):
+    # Cores of 1e200 and 1e-200 (a tensor of ordinary entries) cast to float32: evened out
+    # by powers of two first (the cast gave inf and 0 cores); a train whose even share per
+    # core still overflows float32 raises.
+    x = lorank.tt.random((2, 3, 2), 2, rng=rng)
+    y = TT([x.cores[0] * 1e200, x.cores[1] * 1e-200, x.cores[2]])
+    z = y.astype(np.float32)
+    assert z.dtype == np.float32
+    np.testing.assert_allclose(z.full(), x.full(), rtol=1e-5, atol=1e-6)
+    with pytest.raises(NumericalError, match="overflows float32"):
+        TT([x.cores[0] * 1e200, x.cores[1] * 1e100, x.cores[2]]).astype(np.float32)
+
+
 @pytest.mark.parametrize("s", [1e300, 1e-300, 1e-320, -1e308])
 def test_scalar_products_rebalance_cores_of_extreme_magnitude(s):
     x = lorank.TT([np.full((1, 2, 1), 1e-300), np.full((1, 2, 1), 1e300)])  # entries: 1

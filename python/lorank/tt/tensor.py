@@ -184,9 +184,25 @@ class TT(TrainBase):
         return TT._trusted([to_device(c, device) for c in self._cores])
 
     def astype(self, dtype: Any) -> TT:
-        """Cast the cores to another supported dtype."""
+        """Cast the cores to another supported dtype.
+
+        Cores beyond the target's range (1e200 and 1e-200 cast to float32) are evened out
+        by powers of two first, so a tensor of ordinary entries stays one; NumericalError
+        where even that cannot fit the dtype.
+        """
         dt = compute_dtype([dtype], "TT.astype")
-        return TT._trusted([c.astype(dt) for c in self._cores])
+        xp = array_module(*self._cores)
+        cores = list(self._cores)
+        limit = 2.0 ** (np.finfo(dt).maxexp // 2)
+        if any(not (h == 0.0 or 1.0 / limit < h < limit)
+               for h in (float(xp.abs(c).max()) for c in cores)):
+            cores = spread_pow2(cores, 0, xp)
+        with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+            out = [c.astype(dt) for c in cores]
+        if not all(bool(xp.isfinite(c).all()) for c in out):
+            msg = f"TT.astype: this train overflows {np.dtype(dt).name} even spread over its cores"
+            raise NumericalError(msg)
+        return TT._trusted(out)
 
     # ------------------------------------------------------------------ compression
     def round(
