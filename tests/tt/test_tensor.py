@@ -311,6 +311,18 @@ def test_hadamard_product_of_cores_of_extreme_magnitude(rng, sx, sy):
     np.testing.assert_allclose(z.full(), x.full() * y.full(), rtol=1e-12)
 
 
+@pytest.mark.parametrize("scales", [(1e200, 1.0, 1.0), (1e-250, 1.0, 1.0), (1e200, 1e200, 1.0)])
+def test_accurate_norm_of_cores_of_extreme_magnitude(rng, scales):
+    # norm(accurate=True) squared the entries of the first core after orthogonalization
+    # (inf at 1e200, 0 at 1e-250); it works in balanced, scaled units now, like norm().
+    x = lorank.tt.random((2, 3, 2), 2, rng=rng)
+    y = TT([c * s for c, s in zip(x.cores, scales)])
+    expect = x.norm(log=True) + sum(np.log(s) for s in scales)
+    assert y.norm(log=True, accurate=True) == pytest.approx(expect, abs=1e-12)
+    assert np.log(y.norm(accurate=True)) == pytest.approx(expect, abs=1e-12) or (
+        expect > 709 and y.norm(accurate=True) == np.inf)
+
+
 def test_astype_evens_out_cores_beyond_the_target_range(rng):
     # Cores of 1e200 and 1e-200 (a tensor of ordinary entries) cast to float32: evened out
     # by powers of two first (the cast gave inf and 0 cores); a train whose even share per

@@ -293,9 +293,22 @@ class TT(TrainBase):
         is accurate to ~eps of the largest summand even then: use it to measure ``x - y``.
         """
         if accurate:
+            # Balanced cores (powers of two set aside), then the first core's norm in units
+            # of its largest entry: NumPy's norm squares entries, which 1e200 overflows.
             xp = array_module(*self._cores)
-            c0 = self.orthogonalize("right").cores[0]
-            value = float(xp.linalg.norm(c0.ravel()))
+            cores, exponent = balanced_cores(self._cores, xp)
+            c0 = TT._trusted(cores).orthogonalize("right").cores[0]
+            top = float(xp.abs(c0).max())
+            if top == 0.0 or not math.isfinite(top):
+                value = top
+            else:
+                scaled = float(xp.linalg.norm((c0 / top).ravel()))
+                if log:
+                    return math.log(scaled) + math.log(top) + exponent * math.log(2.0)
+                try:
+                    return math.ldexp(scaled * top, exponent)
+                except OverflowError:
+                    return math.inf
             if log:
                 return math.log(value) if value > 0 else -math.inf
             return value
