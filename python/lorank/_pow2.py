@@ -12,6 +12,27 @@ from typing import Any
 import numpy as np
 
 
+def pow2_exponent(a: Any) -> int:
+    """The exponent e of the power of two just above max|a| (math.frexp): dividing by 2^e
+    brings the largest entry into [1/2, 1). 0 for a zero, empty or non-finite array."""
+    top = float(abs(a).max()) if a.size else 0.0
+    return math.frexp(top)[1] if top > 0.0 and math.isfinite(top) else 0
+
+
+def ldexp_or_inf(v: float, e: int) -> float:
+    """v * 2^e for a Python float; +-inf where that overflows (math.ldexp raises)."""
+    try:
+        return math.ldexp(v, max(-100000, min(100000, e)))
+    except OverflowError:
+        return math.copysign(math.inf, v)
+
+
+def beyond(cores: Sequence[Any], xp: Any, limit: float) -> bool:
+    """Whether some core's largest entry lies outside (1/limit, limit) (zero cores aside)."""
+    highs = (float(xp.abs(c).max()) if c.size else 0.0 for c in cores)
+    return any(not (h == 0.0 or 1.0 / limit < h < limit) for h in highs)
+
+
 def times_pow2(c: Any, e: int) -> Any:
     """c * 2^e, exact: steps of at most 2^(+-64), each a representable power of two; the
     magnitudes move one way, so no step over- or underflows unless the result does."""
@@ -26,26 +47,17 @@ def times_pow2(c: Any, e: int) -> Any:
 def balanced_cores(cores: Sequence[Any], xp: Any) -> tuple[list[Any], int]:
     """The cores, or where one is far from 1 copies divided by the power of two nearest
     their largest entries, and the total exponent taken out."""
-    limit = 2.0 ** (np.finfo(cores[0].dtype).maxexp // 2.5)
-    highs = [float(xp.abs(c).max()) if c.size else 0.0 for c in cores]
-    if all(h == 0.0 or 1.0 / limit < h < limit for h in highs):
+    if not beyond(cores, xp, 2.0 ** (np.finfo(cores[0].dtype).maxexp // 2.5)):
         return list(cores), 0
-    out, total = [], 0
-    for c, h in zip(cores, highs):
-        e = math.frexp(h)[1] if h > 0.0 and math.isfinite(h) else 0
-        out.append(times_pow2(c, -e))
-        total += e
-    return out, total
+    exponents = [pow2_exponent(c) for c in cores]
+    return [times_pow2(c, -e) for c, e in zip(cores, exponents)], sum(exponents)
 
 
 def spread_pow2(cores: list[Any], exponent: int, xp: Any) -> list[Any]:
     """Cores of the same train times 2^exponent with their magnitudes evened out: each core
     divided by the power of two of its largest entry, times an even share of the total
     (exact)."""
-    own = []
-    for c in cores:
-        top = float(xp.abs(c).max()) if c.size else 0.0
-        own.append(math.frexp(top)[1] if top > 0 and math.isfinite(top) else 0)
+    own = [pow2_exponent(c) for c in cores]
     q, rem = divmod(exponent + sum(own), len(cores))
     with np.errstate(over="ignore", under="ignore", invalid="ignore"):
         return [times_pow2(c, q + (1 if k < rem else 0) - own[k]) for k, c in enumerate(cores)]

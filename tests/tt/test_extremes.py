@@ -44,15 +44,26 @@ def _dense(x: TT) -> np.ndarray | None:
     return full
 
 
+def _cases(seed: int, dtypes: list, exponents: list, promote: bool = False) -> list:
+    """(train, dense tensor) for 150 badly scaled random trains, those whose dense tensor is
+    representable (in double from exactly promoted cores with `promote`: a float32 product
+    of a subnormal core would itself be off by 1e-3). More than 50 of them, or the sweep
+    would test little."""
+    rng = np.random.default_rng(seed)
+    cases = []
+    for _ in range(150):
+        dtype = rng.choice(dtypes) if len(dtypes) > 1 else dtypes[0]
+        x = _badly_scaled(rng, dtype, exponents)
+        full = None if x is None else _dense(_promoted(x) if promote else x)
+        if full is not None:
+            cases.append((x, full))
+    assert len(cases) > 50
+    return cases
+
+
 @pytest.mark.parametrize("dtype", [np.float64, np.complex128])
 def test_rounding_sweep(dtype):
-    rng = np.random.default_rng(11)
-    done = 0
-    for _ in range(150):
-        x = _badly_scaled(rng, dtype, [-300, -250, -150, 150, 250, 300])
-        full = None if x is None else _dense(x)
-        if full is None:
-            continue
+    for x, full in _cases(11, [dtype], [-300, -250, -150, 150, 250, 300]):
         for method in ("svd", "orth-gram", "gram"):
             y, info = x.round(rtol=1e-8, method=method, return_info=True)
             assert _rel(y.full(), full) <= (1e-6 if method == "gram" else 1e-8)
@@ -63,19 +74,10 @@ def test_rounding_sweep(dtype):
         sketch, sinfo = x.round(max_rank=2, method="randomized", return_info=True)
         err = _rel(sketch.full(), full)
         assert sinfo.rel_error == pytest.approx(err, rel=1e-2, abs=1e-6)
-        done += 1
-    assert done > 50
 
 
 def test_operations_sweep():
-    rng = np.random.default_rng(5)
-    done = 0
-    for _ in range(150):
-        dtype = rng.choice([np.float64, np.complex128])
-        x = _badly_scaled(rng, dtype, [-300, -200, 200, 300])
-        full = None if x is None else _dense(x)
-        if full is None:
-            continue
+    for x, full in _cases(5, [np.float64, np.complex128], [-300, -200, 200, 300]):
         assert _rel(x.orthogonalize("right").full(), full) <= 1e-11
         assert _rel(x.orthogonalize("left").full(), full) <= 1e-11
         unit = np.abs(full).max()
@@ -83,28 +85,16 @@ def test_operations_sweep():
             np.log(np.linalg.norm(full / unit)) + np.log(unit), abs=1e-10)
         assert _rel(TT.from_dense(full, rtol=1e-12).full(), full) <= 1e-11
         assert _rel((x + x * 0.5).round(rtol=1e-12).full(), 1.5 * full) <= 1e-10
-        done += 1
-    assert done > 50
 
 
 def test_float32_sweep():
-    rng = np.random.default_rng(13)
-    done = 0
-    for _ in range(150):
-        dtype = rng.choice([np.float32, np.complex64])
-        x = _badly_scaled(rng, dtype, [-40, -35, -25, -15, 15, 25, 35])
-        # References in double from the exactly promoted cores: a float32 product of a
-        # subnormal core would itself be off by 1e-3.
-        full = None if x is None else _dense(_promoted(x))
-        if full is None:
-            continue
+    cases = _cases(13, [np.float32, np.complex64], [-40, -35, -25, -15, 15, 25, 35], promote=True)
+    for x, full in cases:
         for method in ("svd", "auto"):
             y, info = x.round(rtol=1e-5, method=method, return_info=True)
             assert all(np.isfinite(c).all() for c in y.cores)
             assert _rel(_promoted(y).full(), full) <= 1e-4
             assert np.isfinite(info.rel_error)
-        done += 1
-    assert done > 50
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.complex128])

@@ -15,6 +15,17 @@ from tests.conftest import tol
 METHODS = ["svd", "orth-gram", "gram", "auto"]
 
 
+def _weighted_rank1_sum(rng, weights, n, dtype=np.float64):
+    """sum_j w_j (rank-1 train of d = n random vectors of length n): singular values of
+    every unfolding close to the weights."""
+    terms = [lorank.tt.rank1([rng.standard_normal(n).astype(dtype) for _ in range(n)]) * w
+             for w in weights]
+    x = terms[0]
+    for t in terms[1:]:
+        x = x + t
+    return x
+
+
 def _noisy_sum(rng, dtype, shape=(3, 4, 5, 4, 3)):
     """A rank-2 TT plus a small rank-2 perturbation, written as a rank-6 sum."""
     x = lorank.tt.random(shape, 2, rng=rng, dtype=dtype)
@@ -214,10 +225,7 @@ def test_round_sweeps_like_the_peers(rng, method):
 def test_orth_gram_measures_small_capped_tails(rng):
     # Kept singular values down to 1e-2 and a cap that drops ~3e-6: a tail too small for the
     # Gram eigenvalues to resolve, so the Gram sweep measures the error it makes.
-    weights = [1.0, 0.5, 0.2, 0.1, 0.05, 0.02, 0.01, 3e-6, 1e-6, 1e-7]
-    x = lorank.tt.rank1([rng.standard_normal(6) for _ in range(6)]) * weights[0]
-    for w in weights[1:]:
-        x = x + lorank.tt.rank1([rng.standard_normal(6) for _ in range(6)]) * w
+    x = _weighted_rank1_sum(rng, [1.0, 0.5, 0.2, 0.1, 0.05, 0.02, 0.01, 3e-6, 1e-6, 1e-7], 6)
     exact = x.full()
     results = {}
     for method in ("orth-gram", "svd"):
@@ -291,10 +299,7 @@ def test_capped_rank_with_a_tail_at_the_noise_floor(rng, dtype):
     # Seven clear singular values, a tail near 1e-8 sigma_1 (below what the Gram eigenvalues
     # resolve) and a cap of 7 under a tiny rtol: the rank is the cap whatever the tail, so
     # the Gram sweep may keep going; it must give the SVD's train and measure its error.
-    weights = [1.0, 0.5, 0.2, 0.1, 0.05, 0.02, 0.01, 3e-8, 1e-8]
-    x = lorank.tt.rank1([rng.standard_normal(6).astype(dtype) for _ in range(6)]) * weights[0]
-    for w in weights[1:]:
-        x = x + lorank.tt.rank1([rng.standard_normal(6).astype(dtype) for _ in range(6)]) * w
+    x = _weighted_rank1_sum(rng, [1.0, 0.5, 0.2, 0.1, 0.05, 0.02, 0.01, 3e-8, 1e-8], 6, dtype)
     exact = x.full()
     ys = {}
     for method in ("orth-gram", "svd"):
@@ -311,12 +316,7 @@ def test_capped_rank_with_a_tail_at_the_noise_floor(rng, dtype):
 def test_reported_error_counts_values_below_the_gram_noise_floor(rng, dtype):
     # Three clear singular values and three near 1e-8 sigma_1, below the noise floor of a Gram
     # matrix (~sqrt(k eps) sigma_1): rtol drops them and the error reported must count them.
-    weights = [1.0, 0.5, 0.2, 3e-8, 2e-8, 1e-8]
-    terms = [lorank.tt.rank1([rng.standard_normal(5).astype(dtype) for _ in range(5)]) * w
-             for w in weights]
-    x = terms[0]
-    for t in terms[1:]:
-        x = x + t
+    x = _weighted_rank1_sum(rng, [1.0, 0.5, 0.2, 3e-8, 2e-8, 1e-8], 5, dtype)
     exact = x.full()
     y, info = x.round(rtol=1e-4, method="orth-gram", return_info=True)
     assert max(y.ranks) == 3

@@ -160,12 +160,23 @@ OrthScale right_orthogonalize(Train<T>& x, bool reveal_rank = false,
 template <class T>
 Core<T> times_rt_backwards(const CoreView<T>& v, const T* rt, index_t rank);
 
+/// In place: each core divided by the power of two nearest its largest entry (exact).
+/// Returns the total exponent taken out.
+template <class T>
+std::int64_t balance(Train<T>& x);
+
 /// `x`, or where some core lies beyond 2^+-(max_exponent / 2.5) (so a product of two cores
-/// could leave the range: 2^+-409 in double) copies of the cores in `storage`, each divided
-/// by the power of two nearest its largest entry. Returns the view and the total exponent
-/// taken out.
+/// could leave the range: 2^+-409 in double) a balanced copy of it in `storage`. Returns
+/// the view and the total exponent taken out.
 template <class T>
 std::pair<TrainView<T>, std::int64_t> balanced(const TrainView<T>& x, Train<T>& storage);
+
+/// The cores of the product of a TT-matrix (cores (ra0, m*n, ra1)) and a train of cores
+/// (rb0, n*q, rb1), as they come: no balancing.
+template <class T>
+Train<T> product_train(const TrainView<T>& a, const TrainView<T>& b,
+                       const std::vector<index_t>& m, const std::vector<index_t>& n,
+                       const std::vector<index_t>& q);
 
 /// The shape checks of matmul (ShapeError naming the mode).
 template <class T>
@@ -213,6 +224,18 @@ void scale_pow2(index_t n, T* x, std::int64_t e) {
 /// Divide the entries by the power of two nearest their largest magnitude; returns it.
 template <class T>
 int normalize_pow2(index_t n, T* data);
+
+/// The running scale of a chain of products (dot, entries): once v's largest magnitude mx
+/// has drifted beyond 2^+-32, v is divided by the power of two just above it (exact) and
+/// that exponent added to `exponent`, so the next products cannot overflow or underflow.
+template <class T>
+void rescale_drifted(index_t n, T* v, double mx, std::int64_t& exponent) {
+  const int e = pow2_exponent(mx);
+  if (e > 32 || e < -32) {
+    scale_pow2(n, v, -e);
+    exponent += e;
+  }
+}
 
 /// a * 2^e without spurious overflow or underflow (inf or 0 when out of range).
 inline double times_pow2(double a, std::int64_t e) {

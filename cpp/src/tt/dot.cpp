@@ -75,13 +75,7 @@ Scaled<T> dot(const TrainView<T>& x, const TrainView<T>& y) {
       }
     }
     v.swap(nv);
-    // v / 2^e with 2^e just above its largest entry (exact), once v has drifted by 2^32:
-    // the next products then cannot overflow or underflow.
-    const int e = detail::pow2_exponent(mx);
-    if (e > 32 || e < -32) {
-      detail::scale_pow2(index_t(v.size()), v.data(), -e);
-      exponent += e;
-    }
+    detail::rescale_drifted(index_t(v.size()), v.data(), mx, exponent);
   }
   out.mantissa = v[0];
   out.exponent = exponent;

@@ -38,11 +38,7 @@ std::vector<T> at(const TrainView<T>& x, const std::int64_t* idx, index_t batch)
       v.swap(nv);
       double mx = 0.0;
       for (index_t b = 0; b < c.r1; ++b) mx = std::max(mx, double(std::abs(v[b])));
-      const int e = detail::pow2_exponent(mx);
-      if (e > 32 || e < -32) {
-        detail::scale_pow2(c.r1, v.data(), -e);
-        exponent += e;
-      }
+      detail::rescale_drifted(c.r1, v.data(), mx, exponent);
     }
     detail::scale_pow2(1, v.data(), exponent);
     out[s] = v[0];

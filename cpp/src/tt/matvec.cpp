@@ -75,10 +75,25 @@ std::pair<TrainView<T>, std::int64_t> balanced(const TrainView<T>& x, Train<T>& 
   }
   if (!extreme) return {x, 0};
   storage = copy_train(x);
-  std::int64_t exponent = 0;
-  for (Core<T>& c : storage)
-    exponent += normalize_pow2(index_t(c.data.size()), c.data.data());
+  const std::int64_t exponent = balance(storage);
   return {views(storage), exponent};
+}
+
+template <class T>
+std::int64_t balance(Train<T>& x) {
+  std::int64_t exponent = 0;
+  for (Core<T>& c : x) exponent += normalize_pow2(index_t(c.data.size()), c.data.data());
+  return exponent;
+}
+
+template <class T>
+Train<T> product_train(const TrainView<T>& a, const TrainView<T>& b,
+                       const std::vector<index_t>& m, const std::vector<index_t>& n,
+                       const std::vector<index_t>& q) {
+  Train<T> out;
+  out.reserve(a.size());
+  for (size_t k = 0; k < a.size(); ++k) out.push_back(product_core(a[k], b[k], m[k], n[k], q[k]));
+  return out;
 }
 
 template <class T>
@@ -111,10 +126,7 @@ Train<T> matmul(const TrainView<T>& a, const std::vector<index_t>& m,
   Train<T> as, bs;
   const auto [av, ea] = detail::balanced(a, as);
   const auto [bv, eb] = detail::balanced(b, bs);
-  Train<T> out;
-  out.reserve(a.size());
-  for (size_t k = 0; k < a.size(); ++k)
-    out.push_back(detail::product_core(av[k], bv[k], m[k], n[k], q[k]));
+  Train<T> out = detail::product_train(av, bv, m, n, q);
   if (ea + eb != 0) detail::spread_exponent(out, ea + eb);
   return out;
 }
@@ -128,6 +140,11 @@ Train<T> matmul(const TrainView<T>& a, const std::vector<index_t>& m,
                                         const std::vector<index_t>&);                         \
   template std::pair<TrainView<T>, std::int64_t> detail::balanced<T>(const TrainView<T>&,    \
                                                                      Train<T>&);              \
+  template std::int64_t detail::balance<T>(Train<T>&);                                        \
+  template Train<T> detail::product_train<T>(const TrainView<T>&, const TrainView<T>&,        \
+                                             const std::vector<index_t>&,                     \
+                                             const std::vector<index_t>&,                     \
+                                             const std::vector<index_t>&);                    \
   template Core<T> detail::product_core<T>(const CoreView<T>&, const CoreView<T>&, index_t,   \
                                            index_t, index_t);                                 \
   template Core<T> detail::product_times_rt_backwards<T>(                                     \

@@ -79,9 +79,7 @@ Rounded<T> round_gram(const TrainView<T>& x, const Truncation& trunc) {
   // Each core divided by the power of two nearest its largest entry (exact): cores far from
   // 1 in opposite directions would otherwise overflow the Gram matrices of a train whose
   // norm is fine. The powers go back into the result at the end.
-  std::int64_t exponent = 0;
-  for (Core<T>& core : c)
-    exponent += detail::normalize_pow2(index_t(core.data.size()), core.data.data());
+  const std::int64_t exponent = detail::balance(c);
   // Right Gram matrices: gr[k] (r1_k x r1_k, row-major) of the part right of bond k.
   std::vector<std::vector<T>> gr(d);
   gr[d - 1] = {T(1)};
@@ -233,9 +231,7 @@ Rounded<T> round_product(const TrainView<T>& a, const std::vector<index_t>& m,
   const auto [bv, eb] = detail::balanced(b, bs);
   Rounded<T> res;
   if (method != RoundMethod::Svd && method != RoundMethod::OrthGram) {
-    Train<T> product;
-    for (size_t k = 0; k < av.size(); ++k)
-      product.push_back(detail::product_core(av[k], bv[k], m[k], n[k], q[k]));
+    const Train<T> product = detail::product_train(av, bv, m, n, q);
     res = round(views(product), trunc, method, seed, oversample);
   } else {
     const detail::BackwardCores<T> source = [&](size_t j, const T* rt, index_t rank) {

@@ -14,7 +14,7 @@ import math
 from typing import Any
 
 from lorank._device import array_module
-from lorank._pow2 import balanced_cores, spread_pow2, times_pow2
+from lorank._pow2 import balanced_cores, pow2_exponent, spread_pow2, times_pow2
 
 
 def _rank(s: Any, delta2: float, cap: int) -> tuple[int, float]:
@@ -33,13 +33,6 @@ def _with_rel(cores: list[Any], err: float, norm: float) -> tuple[list[Any], flo
     return cores, err, norm, (err / norm if norm else 0.0)
 
 
-def _pow2_of(a: Any) -> int:
-    """The exponent e of the power of two just above max|a| (0 for zero or non-finite)."""
-    xp = array_module(a)
-    mx = float(xp.abs(a).max()) if a.size else 0.0
-    return math.frexp(mx)[1] if mx > 0.0 and math.isfinite(mx) else 0
-
-
 def _ldexp(v: float, e: int) -> float:
     return math.ldexp(v, max(-100000, min(100000, e)))
 
@@ -51,7 +44,7 @@ def _cap(max_rank: list[int], k: int) -> int:
 def tt_svd(a: Any, rtol: float, max_rank: list[int]) -> tuple[list[Any], float, float, float]:
     xp = array_module(a)
     shape, d = a.shape, a.ndim
-    e = _pow2_of(a)
+    e = pow2_exponent(a)
     a = times_pow2(a, -e) if not -400 < e < 400 else a
     e = e if not -400 < e < 400 else 0
     norm = float(xp.linalg.norm(a.ravel()))
@@ -79,7 +72,7 @@ def _right_orthogonalize(cores: list[Any]) -> tuple[list[Any], int]:
     for k in range(len(cores) - 1, 0, -1):
         r0, n, r1 = cores[k].shape
         q, rr = xp.linalg.qr(cores[k].reshape(r0, n * r1).T)
-        e = _pow2_of(rr)
+        e = pow2_exponent(rr)
         cores[k] = q.T.reshape(-1, n, r1)
         cores[k - 1] = xp.tensordot(cores[k - 1], times_pow2(rr, -e).T, axes=1)
         exponent += e
@@ -93,7 +86,7 @@ def _left_orthogonalize(cores: list[Any]) -> tuple[list[Any], int]:
     for k in range(len(cores) - 1):
         r0, n, r1 = cores[k].shape
         q, rr = xp.linalg.qr(cores[k].reshape(r0 * n, r1))
-        e = _pow2_of(rr)
+        e = pow2_exponent(rr)
         cores[k] = q.reshape(r0, n, -1)
         cores[k + 1] = xp.tensordot(times_pow2(rr, -e), cores[k + 1], axes=1)
         exponent += e
@@ -133,7 +126,7 @@ def _mirror(cores: list[Any]) -> list[Any]:
 def _round_right_to_left(cores: list[Any], rtol: float, max_rank: list[int]):
     xp = array_module(*cores)
     cores, exponent = _right_orthogonalize(cores)
-    e0 = _pow2_of(cores[0])
+    e0 = pow2_exponent(cores[0])
     cores[0] = times_pow2(cores[0], -e0)
     exponent += e0
     norm = float(xp.linalg.norm(cores[0].ravel()))

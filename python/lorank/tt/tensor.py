@@ -12,7 +12,7 @@ import numpy as np
 
 from lorank._device import array_module, to_device
 from lorank._kernels import tt_kernels
-from lorank._pow2 import balanced_cores, spread_pow2, times_pow2
+from lorank._pow2 import balanced_cores, beyond, ldexp_or_inf, spread_pow2, times_pow2
 from lorank._results import RoundInfo
 from lorank._validation import (
     as_cores,
@@ -193,9 +193,7 @@ class TT(TrainBase):
         dt = compute_dtype([dtype], "TT.astype")
         xp = array_module(*self._cores)
         cores = list(self._cores)
-        limit = 2.0 ** (np.finfo(dt).maxexp // 2)
-        if any(not (h == 0.0 or 1.0 / limit < h < limit)
-               for h in (float(xp.abs(c).max()) for c in cores)):
+        if beyond(cores, xp, 2.0 ** (np.finfo(dt).maxexp // 2)):
             cores = spread_pow2(cores, 0, xp)
         with np.errstate(over="ignore", under="ignore", invalid="ignore"):
             out = [c.astype(dt) for c in cores]
@@ -305,10 +303,7 @@ class TT(TrainBase):
                 scaled = float(xp.linalg.norm((c0 / top).ravel()))
                 if log:
                     return math.log(scaled) + math.log(top) + exponent * math.log(2.0)
-                try:
-                    return math.ldexp(scaled * top, exponent)
-                except OverflowError:
-                    return math.inf
+                return ldexp_or_inf(scaled * top, exponent)
             if log:
                 return math.log(value) if value > 0 else -math.inf
             return value
