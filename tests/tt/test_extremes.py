@@ -119,3 +119,18 @@ def test_reference_twin_at_the_ends_of_the_range(rng, dtype, scales, factor):
     idx = np.array([[0, 1, 1, 0], [2, 0, 1, 1]])
     assert _rel(twin.at(cores, idx), full[tuple(idx.T)]) <= 1e-12
     assert _rel(TT(twin.tt_svd(full, 1e-12, [])[0]).full(), full) <= 1e-11
+
+
+def test_reference_twin_reports_a_norm_beyond_the_double_range(rng):
+    # Cores of 1e300 and 1e300: the rounded train is fine, its norm (~1e600) is not a
+    # double. The twin reports inf as the compiled kernel does (math.ldexp raised).
+    from lorank import _core
+    from lorank._reference import tt as twin
+
+    x = lorank.tt.random((3, 3, 2), 2, rng=rng)
+    cores = [x.cores[0] * 1e300, x.cores[1] * 1e300, x.cores[2]]
+    out, err, norm, rel = twin.round(cores, 1e-12, [])
+    ref_norm = _core.round(cores, 1e-12, [], "svd")[2]
+    assert norm == ref_norm == np.inf
+    assert np.isfinite(rel) and rel < 1e-12
+    assert all(np.isfinite(c).all() for c in out)

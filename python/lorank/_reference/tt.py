@@ -14,7 +14,7 @@ import math
 from typing import Any
 
 from lorank._device import array_module
-from lorank._pow2 import balanced_cores, pow2_exponent, spread_pow2, times_pow2
+from lorank._pow2 import balanced_cores, ldexp_or_inf, pow2_exponent, spread_pow2, times_pow2
 
 
 def _rank(s: Any, delta2: float, cap: int) -> tuple[int, float]:
@@ -31,10 +31,6 @@ def _rank(s: Any, delta2: float, cap: int) -> tuple[int, float]:
 
 def _with_rel(cores: list[Any], err: float, norm: float) -> tuple[list[Any], float, float, float]:
     return cores, err, norm, (err / norm if norm else 0.0)
-
-
-def _ldexp(v: float, e: int) -> float:
-    return math.ldexp(v, max(-100000, min(100000, e)))
 
 
 def _cap(max_rank: list[int], k: int) -> int:
@@ -62,7 +58,7 @@ def tt_svd(a: Any, rtol: float, max_rank: list[int]) -> tuple[list[Any], float, 
     cores.append(c.reshape(r, shape[-1], 1))
     if e:
         cores = spread_pow2(cores, e, xp)
-    return _with_rel(cores, _ldexp(math.sqrt(err2), e), _ldexp(norm, e))
+    return _with_rel(cores, ldexp_or_inf(math.sqrt(err2), e), ldexp_or_inf(norm, e))
 
 
 def _right_orthogonalize(cores: list[Any]) -> tuple[list[Any], int]:
@@ -142,7 +138,7 @@ def _round_right_to_left(cores: list[Any], rtol: float, max_rank: list[int]):
         cores[k + 1] = xp.tensordot(s[:rank, None] * vh[:rank], cores[k + 1], axes=1)
     if exponent:
         cores = spread_pow2(cores, exponent, xp)
-    return _with_rel(cores, _ldexp(math.sqrt(err2), exponent), _ldexp(norm, exponent))
+    return _with_rel(cores, ldexp_or_inf(math.sqrt(err2), exponent), ldexp_or_inf(norm, exponent))
 
 
 def _add(terms: list[list[Any]]) -> list[Any]:
