@@ -87,18 +87,24 @@ def test_round_sum_repeated_terms_randomized(rng):
         assert np.linalg.norm(z.full() - dense) <= 1e-10 * np.linalg.norm(dense)
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.complex128])
 @pytest.mark.parametrize("method", ["svd", "orth-gram"])
-def test_round_skips_zero_blocks_exactly(rng, method):
+def test_round_skips_zero_blocks_exactly(rng, method, dtype):
     # Cores with zero rows, staircase column ranges and a block-diagonal sum: the QR sweep
     # multiplies only the nonzero blocks, and the result must match the dense computation.
+    # Negative zeros count as zeros; a complex entry with only an imaginary part does not.
     shape = (3, 4, 4, 3)
     ranks = [1, 6, 8, 5, 1]
     cores = []
     for k, n in enumerate(shape):
-        c = rng.standard_normal((ranks[k], n, ranks[k + 1]))
+        c = rng.standard_normal((ranks[k], n, ranks[k + 1])).astype(dtype)
+        if dtype == np.complex128:
+            c.imag = rng.standard_normal(c.shape)
+            c[-1, :, -1] = 0.0
+            c[-1, 0, -1] = 1j  # the row's last nonzero, an imaginary part alone
         for a in range(ranks[k]):
             lo = min(a, ranks[k + 1] - 1)
-            c[a, :, :lo] = 0.0  # rows start further right as a grows
+            c[a, :, :lo] = -0.0  # rows start further right as a grows
         if ranks[k] > 2:
             c[1] = 0.0  # a zero row
         cores.append(c)

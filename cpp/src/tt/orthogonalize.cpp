@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <limits>
 #include <type_traits>
 
@@ -84,33 +86,45 @@ struct RowBlock {
   index_t a0, a1, b0, b1;
 };
 
+// Nonzero as a bit pattern: every entry's bits but the sign bit(s) ORed into `acc`, so a
+// pass over a row vectorizes (no branch per entry) and -0.0 counts as zero.
 template <class T>
-bool all_zero8(const T* p) {
-  bool zero = true;
-  for (int j = 0; j < 8; ++j) zero &= (p[j] == T(0));
-  return zero;
+void or_magnitude_bits(const T* p, index_t n, std::uint64_t* acc) {
+  constexpr int words = int(sizeof(T) / sizeof(real_t<T>));
+  using Bits = std::conditional_t<sizeof(real_t<T>) == 8, std::uint64_t, std::uint32_t>;
+  constexpr Bits magnitude = Bits(~Bits(0)) >> 1;
+  const auto* r = reinterpret_cast<const real_t<T>*>(p);
+  for (index_t b = 0; b < n; ++b) {
+    std::uint64_t any = 0;
+    for (int w = 0; w < words; ++w) {
+      Bits bits;
+      std::memcpy(&bits, r + b * words + w, sizeof(Bits));
+      any |= bits & magnitude;
+    }
+    acc[b] |= any;
+  }
 }
 
 // The core's rows grouped into runs that share the column range of their nonzeros: one run
-// for a dense core (found after reading a few entries per row), one per term for the
-// block-diagonal cores of a sum of trains.
+// for a dense core (rows whose slices all start and end with a nonzero are settled after
+// reading those entries), one per term for the block-diagonal cores of a sum of trains.
 template <class T>
 std::vector<RowBlock> row_blocks(const CoreView<T>& v) {
   std::vector<RowBlock> out;
   const index_t row = v.n * v.r1;
+  std::vector<std::uint64_t> acc(v.r1);
   for (index_t a = 0; a < v.r0; ++a) {
-    index_t lo = v.r1, hi = 0;
-    for (index_t i = 0; i < v.n; ++i) {
-      const T* p = v.data + a * row + i * v.r1;
-      // Runs of zeros from both ends, eight entries per test where the run is long.
-      index_t b = 0;
-      while (b + 8 <= lo && all_zero8(p + b)) b += 8;
-      while (b < lo && p[b] == T(0)) ++b;
-      lo = std::min(lo, b);
-      index_t e = v.r1;
-      while (e - 8 >= hi && e >= 8 && all_zero8(p + e - 8)) e -= 8;
-      while (e > hi && p[e - 1] == T(0)) --e;
-      hi = std::max(hi, e);
+    const T* p = v.data + a * row;
+    bool dense = true;
+    for (index_t i = 0; i < v.n && dense; ++i)
+      dense = p[i * v.r1] != T(0) && p[i * v.r1 + v.r1 - 1] != T(0);
+    index_t lo = 0, hi = v.r1;
+    if (!dense) {
+      std::fill(acc.begin(), acc.end(), 0);
+      for (index_t i = 0; i < v.n; ++i) or_magnitude_bits(p + i * v.r1, v.r1, acc.data());
+      while (lo < v.r1 && acc[lo] == 0) ++lo;
+      while (hi > lo && acc[hi - 1] == 0) --hi;
+      if (lo == v.r1) hi = 0;  // an all-zero row: an empty range
     }
     if (!out.empty() && out.back().a1 == a && out.back().b0 == lo && out.back().b1 == hi)
       out.back().a1 = a + 1;
@@ -140,12 +154,22 @@ Core<T> times_rt_backwards(const CoreView<T>& v, const T* rt, index_t rank) {
     }
     tiles = tiles && next == v.r1;
     Core<T> out = tiles ? Core<T>(v.r1, v.n, rank, uninitialized) : Core<T>(v.r1, v.n, rank);
-    for (index_t i = 0; i < v.n; ++i)
-      for (const RowBlock& b : blocks)
-        if (b.b1 > b.b0)
-          lapack::gemm(Op::T, Op::N, b.b1 - b.b0, rank, b.a1 - b.a0, T(1),
-                       v.data + b.a0 * ld_v + i * v.r1 + b.b0, ld_v, rt + b.a0 * rank, rank,
-                       tiles ? T(0) : T(1), out.data.data() + (b.b0 * v.n + i) * rank, ld_out);
+    // Output rows c*n + i (c in b0..b1, every i) are contiguous: one GEMM per block over
+    // its entries gathered in that order, rather than one small GEMM per block and slice.
+    Buffer<T> packed;
+    for (const RowBlock& b : blocks) {
+      const index_t rows = b.a1 - b.a0, cols = b.b1 - b.b0;
+      if (cols <= 0) continue;
+      packed.resize(cols * v.n * rows);
+      for (index_t a = 0; a < rows; ++a)
+        for (index_t i = 0; i < v.n; ++i) {
+          const T* src = v.data + (b.a0 + a) * ld_v + i * v.r1 + b.b0;
+          for (index_t c = 0; c < cols; ++c) packed[(c * v.n + i) * rows + a] = src[c];
+        }
+      lapack::gemm(Op::N, Op::N, cols * v.n, rank, rows, T(1), packed.data(), rows,
+                   rt + b.a0 * rank, rank, tiles ? T(0) : T(1),
+                   out.data.data() + b.b0 * v.n * rank, rank);
+    }
     return out;
   }
   Core<T> out(v.r1, v.n, rank, uninitialized);
