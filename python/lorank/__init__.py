@@ -12,7 +12,7 @@ from lorank._loader import preload_blas
 
 preload_blas()
 
-from lorank import errors, tt  # noqa: E402
+from lorank import errors, linalg, tt  # noqa: E402
 from lorank._config import show_config  # noqa: E402
 from lorank._results import RoundInfo  # noqa: E402
 from lorank.io import load, save  # noqa: E402
@@ -20,4 +20,4 @@ from lorank.tt import TT, TTMatrix  # noqa: E402
 
 __version__ = "0.1.0"
 
-__all__ = ["TT", "TTMatrix", "RoundInfo", "errors", "load", "save", "show_config", "tt"]
+__all__ = ["TT", "TTMatrix", "RoundInfo", "errors", "linalg", "load", "save", "show_config", "tt"]
