@@ -37,9 +37,15 @@ def test_bench_unknown_filter(capsys):
 
 @pytest.mark.parametrize("name", sorted(_bench.WORKLOADS))
 def test_each_workload_is_accurate_against_reference(name):
+    from lorank._bench_cross import CrossWorkload
+
     w = _bench.WORKLOADS[name]()
     w.setup(quick=True)
     ours = w.error(w.ours())
+    if isinstance(w, CrossWorkload):
+        # A cross has no twin: its error on the 10^4 test points must meet its rtol.
+        assert ours <= 3 * w.rtol
+        return
     twin = w.error(w.reference())
     assert ours <= max(2 * twin, 1e-12)
 

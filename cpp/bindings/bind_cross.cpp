@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: MIT
 // Bindings of cross approximation kernels: maxvol and rect_maxvol.
+#include <pybind11/complex.h>
+#include <pybind11/stl.h>
+
 #include "arrays.hpp"
+#include "lorank/cross/index_cache.hpp"
 #include "lorank/cross/maxvol.hpp"
 
 namespace py = pybind11;
@@ -27,37 +31,77 @@ py::tuple with_matrix(py::array a, const char* who, F&& f) {
   });
 }
 
+template <class T>
+void bind_cache(py::module_& m, const char* name) {
+  using Cache = cross::IndexCache<T>;
+  using Index = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>;
+  auto check = [](const Cache& c, const Index& idx) {
+    LORANK_CHECK(idx.ndim() == 2 && idx.shape(1) == c.ndim(), ShapeError,
+                 "cross: indices must have shape (batch, ", c.ndim(), "), got ndim ", idx.ndim());
+    return index_t(idx.shape(0));
+  };
+  py::class_<Cache>(m, name, "Exact multi-index -> value cache (lorank::cross::IndexCache).")
+      .def(py::init<std::vector<index_t>>(), py::arg("shape"))
+      .def("lookup",
+           [check](const Cache& c, const Index& idx) {
+             const index_t batch = check(c, idx);
+             py::array_t<T> values(batch);
+             py::array_t<bool> found(batch);
+             {
+               py::gil_scoped_release nogil;
+               c.lookup(idx.data(), batch, values.mutable_data(),
+                        reinterpret_cast<std::uint8_t*>(found.mutable_data()));
+             }
+             return py::make_tuple(values, found);
+           },
+           py::arg("indices"), "(values, found) for a (batch, d) index array.")
+      .def("insert",
+           [check](Cache& c, const Index& idx, const bindings::carray<T>& values) {
+             const index_t batch = check(c, idx);
+             LORANK_CHECK(values.ndim() == 1 && values.shape(0) == batch, ShapeError,
+                          "cross: expected ", batch, " values");
+             py::gil_scoped_release nogil;
+             c.insert(idx.data(), batch, values.data());
+           },
+           py::arg("indices"), py::arg("values"))
+      .def("__len__", &Cache::size);
+}
+
 }  // namespace
 
 void bind_cross(py::module_& m) {
   m.def(
       "maxvol",
-      [](py::array a, double tol, index_t maxiter) {
+      [](py::array a, double tol, index_t maxiter, std::vector<index_t> start) {
         return with_matrix(a, "maxvol", [&](auto& arr, index_t n, index_t r) {
           using T = typename std::decay_t<decltype(arr)>::value_type;
           cross::Maxvol<T> res;
           {
             py::gil_scoped_release nogil;
-            res = cross::maxvol<T>(arr.data(), n, r, tol, maxiter);
+            res = cross::maxvol<T>(arr.data(), n, r, tol, maxiter, start);
           }
           return maxvol_out(std::move(res), n);
         });
       },
-      py::arg("a"), py::arg("tol"), py::arg("maxiter"),
+      py::arg("a"), py::arg("tol"), py::arg("maxiter"), py::arg("start") = std::vector<index_t>{},
       "(rows, coef, swaps) of square maxvol (lorank::cross::maxvol).");
   m.def(
       "rect_maxvol",
-      [](py::array a, double tol, index_t min_rows, index_t max_rows, index_t maxvol_iter) {
+      [](py::array a, double tol, index_t min_rows, index_t max_rows, index_t maxvol_iter,
+         std::vector<index_t> start) {
         return with_matrix(a, "rect_maxvol", [&](auto& arr, index_t n, index_t r) {
           using T = typename std::decay_t<decltype(arr)>::value_type;
           cross::Maxvol<T> res;
           {
             py::gil_scoped_release nogil;
-            res = cross::rect_maxvol<T>(arr.data(), n, r, tol, min_rows, max_rows, maxvol_iter);
+            res = cross::rect_maxvol<T>(arr.data(), n, r, tol, min_rows, max_rows, maxvol_iter,
+                                        start);
           }
           return maxvol_out(std::move(res), n);
         });
       },
       py::arg("a"), py::arg("tol"), py::arg("min_rows"), py::arg("max_rows"),
-      py::arg("maxvol_iter"), "(rows, coef, added) of rect_maxvol (lorank::cross::rect_maxvol).");
+      py::arg("maxvol_iter"), py::arg("start") = std::vector<index_t>{}, "(rows, coef, added) of rect_maxvol (lorank::cross::rect_maxvol).");
+  bind_cache<double>(m, "IndexCacheF64");
+  bind_cache<cdouble>(m, "IndexCacheC128");
 }

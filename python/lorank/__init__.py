@@ -14,10 +14,13 @@ preload_blas()
 
 from lorank import errors, linalg, tt  # noqa: E402
 from lorank._config import show_config  # noqa: E402
-from lorank._results import RoundInfo  # noqa: E402
+from lorank._results import CrossResult, CrossSweep, RoundInfo  # noqa: E402
 from lorank.io import load, save  # noqa: E402
 from lorank.tt import TT, TTMatrix  # noqa: E402
 
 __version__ = "0.1.0"
 
-__all__ = ["TT", "TTMatrix", "RoundInfo", "errors", "linalg", "load", "save", "show_config", "tt"]
+__all__ = [
+    "TT", "TTMatrix", "CrossResult", "CrossSweep", "RoundInfo", "errors", "linalg", "load", "save",
+    "show_config", "tt",
+]

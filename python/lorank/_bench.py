@@ -9,7 +9,6 @@ check. Without an installed peer the pure-NumPy ``_reference`` twin is the compa
 
 from __future__ import annotations
 
-import importlib.util
 import math
 import time
 from collections.abc import Callable
@@ -19,6 +18,8 @@ from typing import Any
 import numpy as np
 
 import lorank
+from lorank._bench_base import Workload, _as_tt, _have, _tntorch_tt, _torch, _ttpy
+from lorank._bench_cross import CROSS_WORKLOADS
 from lorank._reference import tt as ref
 
 __all__ = ["BenchResult", "WORKLOADS", "run"]
@@ -32,6 +33,8 @@ class BenchResult:
     lorank_s: float
     lorank_error: float
     peers: dict[str, tuple[float, float]] = field(default_factory=dict)
+    #: function evaluations of cross workloads (lorank's and each peer's), else empty
+    evals: dict[str, int] = field(default_factory=dict)
 
     def best_peer(self) -> tuple[str, float, float] | None:
         """(name, seconds, error) of the fastest peer, or None."""
@@ -98,69 +101,9 @@ def _dot_extended(x: Any, y: Any) -> float:
     return float(np.ldexp(v[0, 0], exponent))
 
 
-def _tntorch_tt(t: Any) -> Any:
-    """A tntorch tensor as a lorank TT: its Tucker factors (kept apart by default when it
-    compresses a full tensor) multiplied into the cores."""
-    torch = _torch()
-    cores = [c if u is None else torch.einsum("asb,ns->anb", c, u) for c, u in zip(t.cores, t.Us)]
-    return _as_tt(cores)
-
-
-def _have(mod: str) -> bool:
-    return importlib.util.find_spec(mod) is not None
-
-
-def _ttpy() -> Any | None:
-    """ttpy (imported as ``tt``) when installed and working, else None."""
-    if not _have("tt"):
-        return None
-    try:
-        import tt
-
-        return tt if hasattr(tt, "tensor") and hasattr(tt.tensor, "from_list") else None
-    except Exception:  # noqa: BLE001  (ttpy builds are fragile; skip it if broken)
-        return None
-
-
-def _torch() -> Any:
-    import torch
-
-    torch.set_num_threads(1)
-    return torch
-
-
-def _as_tt(cores: list[Any]) -> lorank.TT:
-    return lorank.TT([np.asarray(c.detach().numpy() if hasattr(c, "detach") else c) for c in cores])
-
-
 def _rel(x: lorank.TT, y: lorank.TT) -> float:
     # QR-based norm: the Gram recursion would floor a difference's norm at sqrt(eps).
     return (x - y).norm(accurate=True) / x.norm(accurate=True)
-
-
-# ---------------------------------------------------------------------------- workloads
-class Workload:
-    """Base: ``setup`` builds data, ``ours`` runs lorank, ``peers`` maps names to runners,
-    ``error`` scores a result (as a lorank TT or a number) against the input."""
-
-    name = ""
-    description = ""
-
-    def setup(self, quick: bool) -> None:  # pragma: no cover - overridden
-        raise NotImplementedError
-
-    def ours(self) -> Any:  # pragma: no cover - overridden
-        raise NotImplementedError
-
-    def reference(self) -> Any:
-        """The pure-NumPy twin, used when no peer is installed."""
-        raise NotImplementedError
-
-    def peers(self) -> dict[str, Callable[[], Any]]:
-        return {}
-
-    def error(self, result: Any) -> float:  # pragma: no cover - overridden
-        raise NotImplementedError
 
 
 class TTSVD(Workload):
@@ -415,7 +358,8 @@ class MatVec(Workload):
 
 
 WORKLOADS: dict[str, type[Workload]] = {
-    w.name: w for w in (TTSVD, RoundRandom, RoundSum, RoundRedundant, DotNorm, Norm, MatVec)
+    w.name: w
+    for w in (TTSVD, RoundRandom, RoundSum, RoundRedundant, DotNorm, Norm, MatVec, *CROSS_WORKLOADS)
 }
 
 
@@ -440,18 +384,25 @@ def run(
     for name in names:
         w = WORKLOADS[name]()
         w.setup(quick)
-        peers = w.peers() or {"_reference": w.reference}
-        timed = cpu_times({_OURS: w.ours, **peers}, repeat, budget_s=0.1 if quick else 0.3)
+        peers = w.peers()
+        if not peers and w.has_twin:
+            peers = {"_reference": w.reference}
+        timed = cpu_times({_OURS: w.ours, **peers}, getattr(w, "min_repeat", repeat),
+                          budget_s=0.1 if quick else 0.3)
         ours = timed.pop(_OURS)
         if isinstance(ours, BaseException):
             raise ours
         res = BenchResult(name, ours[0], w.error(ours[1]))
+        if hasattr(ours[1], "n_evals"):
+            res.evals["lorank"] = int(ours[1].n_evals)
         for peer, got in timed.items():
             if isinstance(got, BaseException):
                 res.peers[peer] = (math.nan, math.nan)
                 print(f"  {name}: peer {peer} failed: {type(got).__name__}: {got}")
             else:
                 res.peers[peer] = (got[0], w.error(got[1]))
+                if hasattr(got[1], "n_evals"):
+                    res.evals[peer] = int(got[1].n_evals)
         results.append(res)
         bar(name)
     return results
@@ -513,6 +464,21 @@ def table(results: list[BenchResult]) -> str:
     return "\n".join(lines)
 
 
+def evals_table(results: list[BenchResult]) -> str:
+    """Evaluations of the cross workloads, lorank first; empty when none ran."""
+    rows = [r for r in results if r.evals]
+    if not rows:
+        return ""
+    lines = ["function evaluations (cross workloads):"]
+    for r in rows:
+        ours = r.evals.get("lorank", 0)
+        parts = [f"lorank {ours}"] + [f"{k} {v} ({v / ours:.2f}x)" if ours else f"{k} {v}"
+                                      for k, v in sorted(r.evals.items()) if k != "lorank"]
+        lines.append(f"  {r.workload:<12} " + ", ".join(parts))
+    return "\n".join(lines)
+
+
 def as_json(results: list[BenchResult]) -> list[dict[str, Any]]:
     """Results as JSON-ready dicts."""
     return [asdict(r) for r in results]
+

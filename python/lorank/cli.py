@@ -25,6 +25,9 @@ def _bench(args: argparse.Namespace) -> int:
         return 2
     print(_bench.table(results))
     print("times: median CPU time, one BLAS thread; ratio = peer time / lorank time")
+    evals = _bench.evals_table(results)
+    if evals:
+        print(evals)
     if args.json:
         with open(args.json, "w", encoding="utf-8") as f:
             json.dump(_bench.as_json(results), f, indent=2)

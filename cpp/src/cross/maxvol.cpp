@@ -67,6 +67,66 @@ std::vector<index_t> lu_pivots(const T* a, index_t n, index_t r, std::vector<T>&
   return {order.begin(), order.begin() + r};
 }
 
+// C = A inv(A[rows]) (n x r) by Gaussian elimination with partial pivoting of A[rows]^T;
+// false (c untouched) when A[rows] is numerically singular.
+template <class T>
+bool coefficients(const T* a, index_t n, index_t r, const std::vector<index_t>& rows,
+                  std::vector<T>& c) {
+  using R = real_t<T>;
+  std::vector<T> m(r * r);  // m[i * r + j] = A[rows[j], i]: A[rows]^T, row-major
+  double amax = 0.0;
+  for (index_t i = 0; i < r; ++i)
+    for (index_t j = 0; j < r; ++j) {
+      m[i * r + j] = a[rows[j] * r + i];
+      amax = std::max(amax, double(std::abs(m[i * r + j])));
+    }
+  const double floor = double(r) * std::numeric_limits<R>::epsilon() * amax;
+  std::vector<index_t> perm(r);
+  std::iota(perm.begin(), perm.end(), 0);
+  for (index_t j = 0; j < r; ++j) {
+    index_t p = j;
+    for (index_t i = j + 1; i < r; ++i)
+      if (std::abs(m[perm[i] * r + j]) > std::abs(m[perm[p] * r + j])) p = i;
+    if (!(std::abs(m[perm[p] * r + j]) > floor)) return false;
+    std::swap(perm[j], perm[p]);
+    const T* prow = m.data() + perm[j] * r;
+    for (index_t i = j + 1; i < r; ++i) {
+      T* row = m.data() + perm[i] * r;
+      row[j] /= prow[j];
+      for (index_t k = j + 1; k < r; ++k) row[k] -= row[j] * prow[k];
+    }
+  }
+  c.assign(n * r, T(0));
+  std::vector<T> x(r);
+  for (index_t q = 0; q < n; ++q) {
+    // Solve A[rows]^T x = A[q, :]^T: forward with unit L, back with U.
+    for (index_t i = 0; i < r; ++i) {
+      T v = a[q * r + perm[i]];
+      for (index_t k = 0; k < i; ++k) v -= m[perm[i] * r + k] * x[k];
+      x[i] = v;
+    }
+    for (index_t i = r - 1; i >= 0; --i) {
+      T v = x[i];
+      for (index_t k = i + 1; k < r; ++k) v -= m[perm[i] * r + k] * x[k];
+      x[i] = v / m[perm[i] * r + i];
+    }
+    std::copy(x.begin(), x.end(), c.begin() + q * r);
+  }
+  for (index_t j = 0; j < r; ++j)
+    for (index_t k = 0; k < r; ++k) c[rows[j] * r + k] = T(j == k ? 1 : 0);
+  return true;
+}
+
+// Distinct rows in [0, n).
+void check_rows(const std::vector<index_t>& rows, index_t n, const char* who) {
+  std::vector<char> seen(n, 0);
+  for (index_t i : rows) {
+    LORANK_CHECK(i >= 0 && i < n, Error, who, ": start row ", i, " is outside [0, ", n, ")");
+    LORANK_CHECK(!seen[i], Error, who, ": start row ", i, " appears twice");
+    seen[i] = 1;
+  }
+}
+
 // Index of the entry of largest modulus in x (n entries).
 template <class T>
 index_t argmax_abs(const T* x, index_t n, double& value) {
@@ -93,13 +153,20 @@ void check_input(const T* a, index_t n, index_t r, const char* who) {
 }  // namespace
 
 template <class T>
-Maxvol<T> maxvol(const T* a, index_t n, index_t r, double tol, index_t maxiter) {
+Maxvol<T> maxvol(const T* a, index_t n, index_t r, double tol, index_t maxiter,
+                 const std::vector<index_t>& start) {
   check_input(a, n, r, "maxvol");
   LORANK_CHECK(tol >= 1.0, Error, "maxvol: tol must be >= 1, got ", tol);
   LORANK_CHECK(maxiter >= 0, Error, "maxvol: maxiter must be >= 0, got ", maxiter);
+  LORANK_CHECK(start.empty() || index_t(start.size()) == r, Error, "maxvol: start must hold ",
+               r, " rows, got ", start.size());
+  check_rows(start, n, "maxvol");
   Maxvol<T> out;
   std::vector<T>& c = out.coef;
-  out.rows = lu_pivots(a, n, r, c);
+  if (!start.empty() && coefficients(a, n, r, start, c))
+    out.rows = start;
+  else
+    out.rows = lu_pivots(a, n, r, c);
   std::vector<T> col(n), row(r);
   while (out.n_iter < maxiter) {
     double big = 0.0;
@@ -122,12 +189,26 @@ Maxvol<T> maxvol(const T* a, index_t n, index_t r, double tol, index_t maxiter) 
 
 template <class T>
 Maxvol<T> rect_maxvol(const T* a, index_t n, index_t r, double tol, index_t min_rows,
-                      index_t max_rows, index_t maxvol_iter) {
+                      index_t max_rows, index_t maxvol_iter, const std::vector<index_t>& start) {
   check_input(a, n, r, "rect_maxvol");
   LORANK_CHECK(tol >= 0.0, Error, "rect_maxvol: tol must be >= 0, got ", tol);
+  check_rows(start, n, "rect_maxvol");
   max_rows = std::clamp(max_rows <= 0 ? n : max_rows, r, n);
   min_rows = std::clamp(min_rows, r, max_rows);
-  Maxvol<T> sq = maxvol(a, n, r, 1.05, maxvol_iter);
+  // The square part: maxvol from the best r of the start rows (maxvol on their submatrix).
+  std::vector<index_t> square;
+  if (index_t(start.size()) >= r) {
+    std::vector<T> sub(start.size() * r);
+    for (size_t q = 0; q < start.size(); ++q)
+      std::copy(a + start[q] * r, a + (start[q] + 1) * r, sub.begin() + q * r);
+    try {
+      for (index_t p : maxvol(sub.data(), index_t(start.size()), r, 1.05, maxvol_iter).rows)
+        square.push_back(start[p]);
+    } catch (const RankError&) {
+      square.clear();  // the start rows are degenerate: begin afresh
+    }
+  }
+  Maxvol<T> sq = maxvol(a, n, r, 1.05, maxvol_iter, square);
   // Working C with room for max_rows columns (row-major, leading dimension max_rows).
   Maxvol<T> out;
   out.rows = sq.rows;
@@ -140,10 +221,21 @@ Maxvol<T> rect_maxvol(const T* a, index_t n, index_t r, double tol, index_t min_
   for (index_t m = 0; m < n; ++m)
     if (!chosen[m])
       for (index_t k = 0; k < r; ++k) norm2[m] += abs2(c[m * max_rows + k]);
+  // Start rows left out of the square part come first, then the greedy choice.
+  std::vector<index_t> queue;
+  for (index_t i : start)
+    if (!chosen[i]) queue.push_back(i);
+  size_t queued = 0;
   std::vector<T> v(n), ci(max_rows);
   for (index_t k = r; k < max_rows; ++k) {
-    const index_t i = index_t(std::max_element(norm2.begin(), norm2.end()) - norm2.begin());
-    if (norm2[i] <= tol * tol && k >= min_rows) break;
+    index_t i = 0;
+    if (queued < queue.size()) {
+      i = queue[queued++];
+    } else {
+      i = index_t(std::max_element(norm2.begin(), norm2.end()) - norm2.begin());
+      if (norm2[i] <= tol * tol && k >= min_rows) break;
+      if (chosen[i]) i = index_t(std::find(chosen.begin(), chosen.end(), 0) - chosen.begin());
+    }
     // Adding row i: v = C conj(c_i), C <- C - v c_i / (1 + v_i), new column v / (1 + v_i);
     // row norms drop by |v|^2 / (1 + v_i) (Mikhalev and Oseledets, Sec. 4).
     std::copy(c.begin() + i * max_rows, c.begin() + i * max_rows + k, ci.begin());
@@ -175,9 +267,10 @@ Maxvol<T> rect_maxvol(const T* a, index_t n, index_t r, double tol, index_t min_
 }
 
 #define LORANK_INSTANTIATE(T)                                                              \
-  template Maxvol<T> maxvol<T>(const T*, index_t, index_t, double, index_t);             \
+  template Maxvol<T> maxvol<T>(const T*, index_t, index_t, double, index_t,              \
+                               const std::vector<index_t>&);                              \
   template Maxvol<T> rect_maxvol<T>(const T*, index_t, index_t, double, index_t, index_t, \
-                                    index_t);
+                                    index_t, const std::vector<index_t>&);
 LORANK_INSTANTIATE(float)
 LORANK_INSTANTIATE(double)
 LORANK_INSTANTIATE(cfloat)

@@ -48,7 +48,21 @@ def _kernels(a: Any) -> Any:
     return _core
 
 
-def maxvol(a: Any, *, tol: float = 1.05, maxiter: int = 100) -> tuple[Any, Any]:
+def _start(start: Any, n: int, who: str) -> list[int]:
+    if start is None:
+        return []
+    rows = np.asarray(start)
+    if rows.ndim != 1 or (rows.size and rows.dtype.kind not in "iu"):
+        msg = f"{who}: start must be a 1-d sequence of row indices, got {start!r}"
+        raise ArgumentError(msg)
+    out = [int(i) for i in rows.tolist()]
+    if any(i < 0 or i >= n for i in out) or len(set(out)) != len(out):
+        msg = f"{who}: start rows must be distinct and in [0, {n}), got {out}"
+        raise ArgumentError(msg)
+    return out
+
+
+def maxvol(a: Any, *, tol: float = 1.05, maxiter: int = 100, start: Any = None) -> tuple[Any, Any]:
     """Rows of a tall matrix whose square submatrix has (locally) maximal volume.
 
     Parameters
@@ -60,6 +74,9 @@ def maxvol(a: Any, *, tol: float = 1.05, maxiter: int = 100) -> tuple[Any, Any]:
         (``tol >= 1``; 1 gives a local maximum of ``|det a[rows]|``).
     maxiter : int, default 100
         Most row swaps.
+    start : sequence of r int, optional
+        Rows to start the swaps from (kept where they already satisfy ``tol``); ignored
+        when their submatrix is numerically singular.
 
     Returns
     -------
@@ -101,13 +118,17 @@ def maxvol(a: Any, *, tol: float = 1.05, maxiter: int = 100) -> tuple[Any, Any]:
     if not (isinstance(tol, numbers.Real) and tol >= 1.0):
         msg = f"{who}: tol must be a real number >= 1, got {tol!r}"
         raise ArgumentError(msg)
-    rows, coef, _ = _kernels(a).maxvol(a, float(tol), _count(maxiter, who, "maxiter", 0))
+    first = _start(start, a.shape[0], who)
+    if first and len(first) != a.shape[1]:
+        msg = f"{who}: start must hold {a.shape[1]} rows, got {len(first)}"
+        raise ArgumentError(msg)
+    rows, coef, _ = _kernels(a).maxvol(a, float(tol), _count(maxiter, who, "maxiter", 0), first)
     return rows, coef
 
 
 def rect_maxvol(
     a: Any, *, tol: float = 1.0, max_rank: int | None = None, min_rank: int | None = None,
-    maxiter: int = 100,
+    maxiter: int = 100, start: Any = None,
 ) -> tuple[Any, Any]:
     """Rows of a tall matrix forming a rectangular submatrix of large 2-volume.
 
@@ -124,6 +145,10 @@ def rect_maxvol(
         Most and fewest rows to choose (default n and r; clipped to [r, n]).
     maxiter : int, default 100
         Most swaps of the square start.
+    start : sequence of int, optional
+        A previous choice: the square part starts from the r of these rows that
+        :func:`maxvol` picks and the others are added next (up to ``max_rank``), so a
+        stable choice stays the same; the greedy additions follow.
 
     Returns
     -------
@@ -148,5 +173,5 @@ def rect_maxvol(
         msg = f"{who}: min_rank ({lo}) must not exceed max_rank ({hi})"
         raise ArgumentError(msg)
     rows, coef, _ = _kernels(a).rect_maxvol(
-        a, float(tol), lo, hi, _count(maxiter, who, "maxiter", 0))
+        a, float(tol), lo, hi, _count(maxiter, who, "maxiter", 0), _start(start, a.shape[0], who))
     return rows, coef

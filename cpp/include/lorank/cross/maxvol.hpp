@@ -28,16 +28,23 @@ struct Maxvol {
 /// locally maximal |det|: every entry of C = A inv(A[rows]) is at most `tol` (>= 1) in
 /// modulus when it returns before `maxiter` swaps. Starts from the pivots of Gaussian
 /// elimination with partial pivoting (O(n r^2)); each swap is a rank-1 update of C (O(n r)).
-/// Throws RankError when A is numerically rank deficient.
+/// With `start` (r distinct rows whose submatrix is well conditioned) the swaps start from
+/// those rows instead, so a good previous choice is kept. Throws RankError when A is
+/// numerically rank deficient.
 template <class T>
-Maxvol<T> maxvol(const T* a, index_t n, index_t r, double tol, index_t maxiter);
+Maxvol<T> maxvol(const T* a, index_t n, index_t r, double tol, index_t maxiter,
+                 const std::vector<index_t>& start = {});
 
 /// Rectangular maxvol: starting from square maxvol, adds rows greedily (the row of C with
 /// the largest norm) until every row of C = A pinv(A[rows]) has norm at most `tol`, or
 /// `max_rows` rows are chosen; at least `min_rows`. Each added row is a rank-1 update of C
-/// and of the row norms (O(n k)). `maxvol_iter` caps the swaps of the square start.
+/// and of the row norms (O(n k)). `maxvol_iter` caps the swaps of the square start. With
+/// `start` (distinct rows, e.g. a previous choice), the square part starts from the r of
+/// them that maxvol picks, and the others are added first (up to max_rows), so a stable
+/// choice stays stable; the greedy additions follow.
 template <class T>
 Maxvol<T> rect_maxvol(const T* a, index_t n, index_t r, double tol, index_t min_rows,
-                      index_t max_rows, index_t maxvol_iter);
+                      index_t max_rows, index_t maxvol_iter,
+                      const std::vector<index_t>& start = {});
 
 }  // namespace lorank::cross

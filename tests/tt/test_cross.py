@@ -1,0 +1,187 @@
+# SPDX-License-Identifier: MIT
+"""TT-cross against dense tensors, exact low-rank recovery, the evaluation budget and cache,
+robustness of the oracle contract, and the compiled index cache."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+import lorank
+from lorank.errors import ArgumentError, ConvergenceWarning, NumericalError, ShapeError
+
+
+class Recorder:
+    """f on multi-indices that remembers every index it was asked for."""
+
+    def __init__(self, f):
+        self.f, self.asked = f, []
+
+    def __call__(self, idx):
+        self.asked.extend(map(tuple, idx.tolist()))
+        return self.f(idx)
+
+
+def dense_of(f, shape):
+    grid = np.indices(shape).reshape(len(shape), -1).T
+    return f(grid).reshape(shape)
+
+
+def inverse_sum(idx):
+    return 1.0 / (1.0 + idx.sum(axis=1))
+
+
+def test_recovers_a_low_rank_tensor_exactly():
+    x = lorank.tt.random((5, 6, 4, 7, 5), [1, 2, 3, 3, 2, 1], rng=3)
+    res = lorank.tt.cross(x.at, x.shape, rtol=1e-10, rng=0)
+    assert res.converged
+    dense = x.full()
+    np.testing.assert_allclose(res.tt.full(), dense, atol=1e-9 * np.abs(dense).max())
+    assert max(res.tt.ranks) <= 3
+    assert res.n_evals < dense.size  # fewer entries than the tensor has
+
+
+@pytest.mark.parametrize("rtol", [1e-4, 1e-8])
+def test_accuracy_against_the_dense_tensor(rtol):
+    shape = (8,) * 6
+    res = lorank.tt.cross(inverse_sum, shape, rtol=rtol, rng=1, n_validate=500)
+    dense = dense_of(inverse_sum, shape)
+    err = np.linalg.norm(res.tt.full() - dense) / np.linalg.norm(dense)
+    assert res.converged and err <= 3 * rtol
+    # The validation estimate is of the same size as the true error.
+    assert res.rel_error_estimate <= rtol and err <= 10 * max(res.rel_error_estimate, rtol / 10)
+    assert [h.n_evals for h in res.history] == sorted(h.n_evals for h in res.history)
+    assert res.n_sweeps == len(res.history)
+
+
+def test_cache_never_asks_twice_and_counts_exactly():
+    rec = Recorder(inverse_sum)
+    res = lorank.tt.cross(rec, (6,) * 7, rtol=1e-8, rng=2)
+    assert len(rec.asked) == len(set(rec.asked)) == res.n_evals
+    rec2 = Recorder(inverse_sum)
+    res2 = lorank.tt.cross(rec2, (6,) * 7, rtol=1e-8, rng=2, cache=False)
+    assert len(rec2.asked) == res2.n_evals > len(set(rec2.asked))  # repeats without cache
+
+
+def test_max_evals_is_respected_exactly():
+    rec = Recorder(inverse_sum)
+    with pytest.warns(ConvergenceWarning):
+        res = lorank.tt.cross(rec, (10,) * 8, rtol=1e-12, max_evals=3000, rng=0)
+    assert len(rec.asked) == res.n_evals <= 3000
+    assert not res.converged and np.isfinite(res.tt.norm())
+    with pytest.raises(ArgumentError, match="first sweep"):
+        lorank.tt.cross(inverse_sum, (10,) * 8, max_evals=1020, rng=0)
+    with pytest.raises(ArgumentError, match="validation"):
+        lorank.tt.cross(inverse_sum, (10,) * 8, max_evals=100, rng=0)
+
+
+def test_deterministic_for_a_seed():
+    a = lorank.tt.cross(inverse_sum, (7,) * 6, rtol=1e-6, rng=5)
+    b = lorank.tt.cross(inverse_sum, (7,) * 6, rtol=1e-6, rng=5)
+    assert a.n_evals == b.n_evals
+    for ca, cb in zip(a.tt.cores, b.tt.cores):
+        np.testing.assert_array_equal(ca, cb)
+
+
+def test_zeros_needles_and_huge_values_give_no_nan():
+    zero = lorank.tt.cross(lambda idx: np.zeros(len(idx)), (5,) * 6, rng=0)
+    assert zero.converged and zero.tt.norm() == 0.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        # Zero everywhere the first sweeps look (one nonzero entry): finite, whatever it finds.
+        needle = lorank.tt.cross(lambda idx: (idx == 4).all(axis=1).astype(float), (5,) * 6,
+                                 rng=0, max_sweeps=4)
+    assert all(np.isfinite(c).all() for c in needle.tt.cores)
+    big = lorank.tt.cross(lambda idx: 1e280 * inverse_sum(idx), (6,) * 6, rtol=1e-8, rng=0)
+    dense = dense_of(inverse_sum, (6,) * 6)
+    err = np.linalg.norm(big.tt.full() / 1e280 - dense) / np.linalg.norm(dense)
+    assert err < 1e-7
+
+
+def test_long_trains():
+    d = 100
+    f = lambda idx: 1.0 / (1.0 + idx.sum(axis=1) / d)  # noqa: E731
+    res = lorank.tt.cross(f, (4,) * d, rtol=1e-6, rng=0, n_validate=300)
+    test = np.random.default_rng(9).integers(0, 4, (500, d))
+    got, want = res.tt.at(test), f(test)
+    assert np.linalg.norm(got - want) / np.linalg.norm(want) < 1e-5
+
+
+def test_complex_values_and_x0():
+    shape = (6, 5, 7, 6)
+    x = lorank.tt.random(shape, 3, rng=0, dtype=np.complex128)
+    res = lorank.tt.cross(x.at, shape, rtol=1e-10, rng=0)
+    assert res.tt.dtype == np.complex128
+    np.testing.assert_allclose(res.tt.full(), x.full(), atol=1e-9 * np.abs(x.full()).max())
+    # Started from the answer itself, the sweeps have nothing to find.
+    real = lorank.tt.random(shape, 3, rng=1)
+    warm = lorank.tt.cross(real.at, shape, rtol=1e-10, x0=real, kick=0, rng=0)
+    cold = lorank.tt.cross(real.at, shape, rtol=1e-10, rng=0)
+    assert warm.converged and warm.n_sweeps <= 2 and warm.n_evals <= cold.n_evals
+
+
+def test_one_mode_callback_and_progress():
+    one = lorank.tt.cross(lambda idx: idx[:, 0] ** 2.0, (9,))
+    np.testing.assert_allclose(one.tt.full(), np.arange(9) ** 2.0)
+    seen = []
+    res = lorank.tt.cross(inverse_sum, (6,) * 5, rtol=1e-12, rng=0,
+                          callback=lambda step: seen.append(step) or len(seen) == 2)
+    assert len(seen) == 2 and res.n_sweeps == 2 and seen[1].sweep == 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # tqdm may be missing: a warning, not an error
+        lorank.tt.cross(inverse_sum, (4,) * 4, progress=True, rng=0)
+
+
+def test_bad_oracles_and_arguments():
+    shape = (4,) * 5
+    with pytest.raises(ShapeError, match=r"shape \(\d+,\)"):
+        lorank.tt.cross(lambda idx: np.ones((len(idx), 2)), shape)
+    with pytest.raises(ShapeError, match="numbers"):
+        lorank.tt.cross(lambda idx: np.array(["a"] * len(idx)), shape)
+
+    def nan_at_corner(idx):
+        out = inverse_sum(idx)
+        out[(idx == 0).all(axis=1)] = np.nan
+        return out
+
+    with pytest.raises(NumericalError, match=r"\(0, 0, 0, 0, 0\)"):
+        lorank.tt.cross(nan_at_corner, shape, n_validate=0, x0=lorank.tt.ones(shape))
+    with pytest.raises(ShapeError, match="callable"):
+        lorank.tt.cross(3.0, shape)
+    with pytest.raises(ShapeError, match="shape"):
+        lorank.tt.cross(inverse_sum, (4, 0, 3))
+    with pytest.raises(ArgumentError, match="rtol"):
+        lorank.tt.cross(inverse_sum, shape, rtol=0.0)
+    with pytest.raises(ArgumentError, match="max_rank"):
+        lorank.tt.cross(inverse_sum, shape, max_rank=0)
+    with pytest.raises(ArgumentError, match="method"):
+        lorank.tt.cross(inverse_sum, shape, method="magic")
+    with pytest.raises(ShapeError, match="x0"):
+        lorank.tt.cross(inverse_sum, shape, x0=lorank.tt.ones((4, 4)))
+
+
+def test_index_cache_is_exact():
+    from lorank import _core
+
+    cache = _core.IndexCacheF64([3, 1000, 7, 2**40])
+    idx = np.array([[2, 999, 6, 2**40 - 1], [0, 0, 0, 0], [1, 500, 3, 123456789]], dtype=np.int64)
+    cache.insert(idx, np.array([1.5, -2.0, 3.25]))
+    values, found = cache.lookup(np.vstack([idx, [[2, 999, 6, 2**40 - 2]]]))
+    assert found.tolist() == [True, True, True, False]
+    np.testing.assert_array_equal(values[:3], [1.5, -2.0, 3.25])
+    many = np.random.default_rng(0).integers(0, 3, (20000, 4))
+    many[:, 1] = np.arange(20000) % 1000
+    many[:, 2] = np.arange(20000) % 7
+    many = np.unique(many, axis=0)
+    cache.insert(many, many[:, 0] * 1000.0 + many[:, 1])
+    values, found = cache.lookup(many)
+    assert found.all() and len(cache) == len(many) + 3
+    np.testing.assert_array_equal(values, many[:, 0] * 1000.0 + many[:, 1])
+    with pytest.raises(ShapeError, match="outside"):
+        cache.insert(np.array([[3, 0, 0, 0]]), np.array([1.0]))
+    assert len(cache) == len(many) + 3  # nothing stored from the bad batch
+    c = _core.IndexCacheC128([4, 4])
+    c.insert(np.array([[1, 2]]), np.array([1 + 2j]))
+    assert c.lookup(np.array([[1, 2]]))[0][0] == 1 + 2j
