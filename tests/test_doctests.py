@@ -8,7 +8,10 @@ import importlib
 
 import pytest
 
-MODULES = ["lorank.tt.tensor", "lorank.tt.construct", "lorank.tt.matrix", "lorank.tt.sums"]
+MODULES = [
+    "lorank.tt.tensor", "lorank.tt.construct", "lorank.tt.matrix", "lorank.tt.sums",
+    "lorank.tt._cross", "lorank.tt._cross_apps", "lorank.linalg.maxvol",
+]
 
 
 @pytest.mark.parametrize("name", MODULES)

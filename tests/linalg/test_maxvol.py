@@ -100,3 +100,34 @@ def test_bad_input():
         lorank.linalg.rect_maxvol(a, min_rank=5, max_rank=4)
     with pytest.raises(DTypeError):
         lorank.linalg.maxvol(np.array([["a"], ["b"]], dtype=object))
+
+
+def test_start_rows_are_kept_when_good_and_improved_when_not(rng):
+    a = rng.standard_normal((120, 5))
+    rows, _ = lorank.linalg.maxvol(a, tol=1.0)
+    again, coef = lorank.linalg.maxvol(a, tol=1.0, start=rows[::-1])
+    assert again.tolist() == rows[::-1].tolist()  # already dominant: no swap
+    np.testing.assert_allclose(coef @ a[again], a, atol=1e-12)
+    poor = np.argsort(np.linalg.norm(a, axis=1))[:5]  # the five smallest rows
+    better, coef = lorank.linalg.maxvol(a, tol=1.0, start=poor)
+    assert abs(np.linalg.det(a[better])) > abs(np.linalg.det(a[poor]))
+    assert np.abs(coef).max() <= 1.0 + 1e-12
+    # A singular start is ignored rather than trusted.
+    dup = np.vstack([a, a[:1]])
+    single, _ = lorank.linalg.maxvol(dup, start=[0, 120, 1, 2, 3])
+    assert len(set(single.tolist()) & {0, 120}) <= 1
+
+
+def test_rect_maxvol_keeps_a_previous_choice(rng, dtype):
+    a = random_dense(rng, (200, 6), dtype)
+    first, _ = lorank.linalg.rect_maxvol(a, tol=0.0, max_rank=10, min_rank=10)
+    again, coef = lorank.linalg.rect_maxvol(a, tol=0.0, max_rank=10, min_rank=10, start=first)
+    assert sorted(again.tolist()) == sorted(first.tolist())
+    np.testing.assert_allclose(coef, a @ np.linalg.pinv(a[again]), atol=50 * tol(dtype))
+    r_rows, r_coef, _ = ref.rect_maxvol(a, 0.0, 10, 10, 100, first.tolist())
+    np.testing.assert_array_equal(again, r_rows)
+    np.testing.assert_allclose(coef, r_coef, atol=50 * tol(dtype))
+    with pytest.raises(ArgumentError, match="distinct"):
+        lorank.linalg.rect_maxvol(a, start=[1, 1])
+    with pytest.raises(ArgumentError, match="start must hold"):
+        lorank.linalg.maxvol(a, start=[0, 1])

@@ -185,3 +185,30 @@ def test_index_cache_is_exact():
     c = _core.IndexCacheC128([4, 4])
     c.insert(np.array([[1, 2]]), np.array([1 + 2j]))
     assert c.lookup(np.array([[1, 2]]))[0][0] == 1 + 2j
+
+
+def test_cross_function_on_a_grid():
+    grids = [np.linspace(0, 1, 9), np.linspace(-1, 2, 7), np.linspace(0, 3, 8)]
+    func = lambda p: np.sin(p[:, 0] + p[:, 1]) * np.exp(-p[:, 2])  # noqa: E731
+    res = lorank.tt.cross_function(func, grids, rtol=1e-10, rng=0)
+    mesh = np.meshgrid(*grids, indexing="ij")
+    dense = np.sin(mesh[0] + mesh[1]) * np.exp(-mesh[2])
+    np.testing.assert_allclose(res.tt.full(), dense, atol=1e-9)
+    assert res.tt.ranks == (1, 2, 1, 1)  # sin(a + b) has rank 2
+    with pytest.raises(ShapeError, match="grids"):
+        lorank.tt.cross_function(func, [np.zeros(0)])
+
+
+def test_cross_map_of_trains():
+    shape = (6, 5, 7, 4)
+    grids = [np.linspace(0.5, 1.5, n) for n in shape]
+    x = lorank.tt.cross_function(lambda p: p.sum(axis=1), grids, rtol=1e-12, rng=0).tt
+    y = lorank.tt.cross_function(lambda p: p.prod(axis=1), grids, rtol=1e-12, rng=0).tt
+    inv = lorank.tt.cross_map(lambda a: 1.0 / a, x, rtol=1e-10, rng=0)
+    np.testing.assert_allclose(inv.tt.full(), 1.0 / x.full(), rtol=1e-8)
+    both = lorank.tt.cross_map(lambda a, b: np.exp(-a) * b, [x, y], rtol=1e-10, rng=0)
+    np.testing.assert_allclose(both.tt.full(), np.exp(-x.full()) * y.full(), atol=1e-9)
+    with pytest.raises(ShapeError, match="one shape"):
+        lorank.tt.cross_map(np.exp, [x, lorank.tt.ones((6, 5, 7, 3))])
+    with pytest.raises(ShapeError, match="TT"):
+        lorank.tt.cross_map(np.exp, [])
