@@ -10,7 +10,7 @@ import pytest
 
 MODULES = [
     "lorank.tt.tensor", "lorank.tt.construct", "lorank.tt.matrix", "lorank.tt.sums",
-    "lorank.tt._cross", "lorank.tt._cross_apps", "lorank.linalg.maxvol",
+    "lorank.tt._cross", "lorank.tt._cross_apps", "lorank.linalg.maxvol", "lorank.linalg.skeleton",
 ]
 
 
