@@ -116,6 +116,22 @@ def cross(
     >>> bool(np.abs(res.tt.at(idx) - f(idx)).max() < 1e-6)
     True
     """
+    return _cross_with_sets(
+        f, shape, rtol=rtol, max_rank=max_rank, max_evals=max_evals, method=method, x0=x0,
+        rng=rng, kick=kick, max_sweeps=max_sweeps, n_validate=n_validate, callback=callback,
+        cache=cache, progress=progress, stacklevel=3)[0]
+
+
+def _cross_with_sets(
+    f: Callable[[np.ndarray], Any], shape: Sequence[int], *, rtol: float = 1e-6,
+    max_rank: int = 64, max_evals: int | None = None, method: str = "maxvol",
+    x0: TT | None = None, rng: Any = None, kick: int = 5, max_sweeps: int = 40,
+    n_validate: int = 1000, callback: Callable[[CrossSweep], Any] | None = None,
+    cache: bool = True, progress: bool = False, stacklevel: int = 2,
+) -> tuple[CrossResult, tuple[list[np.ndarray], list[np.ndarray], bool] | None]:
+    """:func:`cross`, also returning the index sets (left, right) after its last sweep and
+    that sweep's direction (True: left to right), from which the sweep's train is rebuilt
+    (None for one mode)."""
     who = "cross"
     shape = _shape(shape, who)
     d = len(shape)
@@ -131,7 +147,7 @@ def cross(
     gen = np.random.default_rng(rng)
     oracle = Oracle(f, shape, max_evals, cache, who)
     if d == 1:
-        return _single_mode(oracle, shape, rtol, max_rank)
+        return _single_mode(oracle, shape, rtol, max_rank), None
     left, right = _start(shape, x0, gen, max_rank, who)
     # Fibers keep every direction above a hundredth of the per-bond budget: the sweeps
     # only drop what is noise for the request (a truncation at the budget itself stalled the
@@ -141,6 +157,7 @@ def cross(
     check = _validation_set(oracle, shape, n_validate, gen, who)
     history: list[CrossSweep] = []
     prev: TT | None = None
+    sets: tuple[list[np.ndarray], list[np.ndarray], bool] | None = None
     error, converged, stopped = math.inf, False, False
     bar = _progress(progress, max_sweeps)
     t0 = time.perf_counter()
@@ -158,6 +175,8 @@ def cross(
                     raise ArgumentError(msg) from None
                 break
             y = TT._trusted(cores)
+            sets = ([None if a is None else a.copy() for a in left],
+                    [None if b is None else b.copy() for b in right], forward)
             if check is not None:
                 error = _validation_error(y, check)
             elif prev is not None:
@@ -181,13 +200,14 @@ def cross(
     if not converged and not stopped:
         warnings.warn(f"{who}: stopped after {len(history)} sweeps and {oracle.n_evals} "
                       f"evaluations at an estimated relative error of {error:.3g} "
-                      f"(rtol {rtol:.3g})", ConvergenceWarning, stacklevel=2)
+                      f"(rtol {rtol:.3g})", ConvergenceWarning, stacklevel=stacklevel)
     assert prev is not None
     result = prev.round(rtol=0.4 * rtol, max_rank=max_rank, method="svd")
     if check is not None:
         error = _validation_error(result, check)
-    return CrossResult(tt=result, n_evals=oracle.n_evals, n_sweeps=len(history),
-                       converged=converged, rel_error_estimate=error, history=tuple(history))
+    res = CrossResult(tt=result, n_evals=oracle.n_evals, n_sweeps=len(history),
+                      converged=converged, rel_error_estimate=error, history=tuple(history))
+    return res, sets
 
 
 def _sweep(oracle: Oracle, shape: tuple[int, ...], left: list[np.ndarray],

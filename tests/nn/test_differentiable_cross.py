@@ -1,0 +1,88 @@
+# SPDX-License-Identifier: MIT
+"""Gradients of the differentiable cross against closed forms and finite differences."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+
+import lorank  # noqa: E402
+import lorank.nn  # noqa: E402
+
+SHAPE = (6, 5, 7, 6)
+
+
+def total(cores):
+    """Sum of all entries: each core contracted with a vector of ones."""
+    v = torch.ones(1, dtype=cores[0].dtype)
+    for c in cores:
+        v = v @ c.sum(dim=1)
+    return v[0]
+
+
+def family(theta):
+    h = torch.tensor([0.3, 0.2, 0.25, 0.1], dtype=torch.float64)
+    return lambda idx: 1.0 / (theta + (idx.to(torch.float64) * h).sum(dim=1))
+
+
+def dense_sums(theta):
+    grid = np.indices(SHAPE).reshape(4, -1).T @ np.array([0.3, 0.2, 0.25, 0.1])
+    return (1.0 / (theta + grid)).sum(), (-1.0 / (theta + grid) ** 2).sum()
+
+
+def test_gradient_matches_the_closed_form():
+    theta = torch.tensor(1.5, dtype=torch.float64, requires_grad=True)
+    cores, res = lorank.nn.differentiable_cross(family(theta), SHAPE, rtol=1e-10, rng=0)
+    value = total(cores)
+    value.backward()
+    want, dwant = dense_sums(1.5)
+    assert res.converged
+    assert abs(value.item() - want) <= 1e-8 * abs(want)
+    assert abs(theta.grad.item() - dwant) <= 1e-6 * abs(dwant)
+
+
+def test_gradient_matches_finite_differences_of_sampled_values():
+    # Gradients with respect to the sampled values themselves: f = g(idx) + w[idx_0].
+    w = torch.linspace(0.0, 1.0, SHAPE[0], dtype=torch.float64, requires_grad=True)
+    base = family(torch.tensor(2.0, dtype=torch.float64))
+
+    def f(idx):
+        return base(idx) * (1.0 + w[idx[:, 0]])
+
+    cores, _ = lorank.nn.differentiable_cross(f, SHAPE, rtol=1e-10, rng=1)
+    total(cores).backward()
+    eps = 1e-6
+    for i in range(SHAPE[0]):
+        bump = torch.zeros_like(w)
+        bump[i] = eps
+        with torch.no_grad():
+            up = total(lorank.nn.differentiable_cross(
+                lambda idx: base(idx) * (1.0 + (w + bump)[idx[:, 0]]), SHAPE, rtol=1e-10, rng=1)[0])
+            down = total(lorank.nn.differentiable_cross(
+                lambda idx: base(idx) * (1.0 + (w - bump)[idx[:, 0]]), SHAPE, rtol=1e-10, rng=1)[0])
+        fd = (up - down).item() / (2 * eps)
+        assert abs(w.grad[i].item() - fd) <= 1e-5 * max(1.0, abs(fd))
+
+
+def test_tt_at_matches_the_numpy_train():
+    x = lorank.tt.random(SHAPE, 3, rng=0)
+    cores = [torch.from_numpy(np.array(c)) for c in x.cores]
+    idx = np.random.default_rng(0).integers(0, 5, (50, 4))
+    np.testing.assert_allclose(lorank.nn.tt_at(cores, idx).numpy(), x.at(idx), atol=1e-13)
+    with pytest.raises(lorank.errors.ShapeError, match="idx"):
+        lorank.nn.tt_at(cores, idx[:, :3])
+
+
+def test_example_fits_the_parameter(capsys):
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "examples" / "differentiable_cross.py"
+    spec = importlib.util.spec_from_file_location("differentiable_cross_example", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.main()
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    assert abs(float(last.split()[2]) - 2.5) < 1e-8
