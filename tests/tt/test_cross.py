@@ -33,9 +33,10 @@ def inverse_sum(idx):
     return 1.0 / (1.0 + idx.sum(axis=1))
 
 
-def test_recovers_a_low_rank_tensor_exactly():
+@pytest.mark.parametrize("method", ["maxvol", "dmrg"])
+def test_recovers_a_low_rank_tensor_exactly(method):
     x = lorank.tt.random((5, 6, 4, 7, 5), [1, 2, 3, 3, 2, 1], rng=3)
-    res = lorank.tt.cross(x.at, x.shape, rtol=1e-10, rng=0)
+    res = lorank.tt.cross(x.at, x.shape, rtol=1e-10, rng=0, method=method)
     assert res.converged
     dense = x.full()
     np.testing.assert_allclose(res.tt.full(), dense, atol=1e-9 * np.abs(dense).max())
@@ -43,10 +44,11 @@ def test_recovers_a_low_rank_tensor_exactly():
     assert res.n_evals < dense.size  # fewer entries than the tensor has
 
 
+@pytest.mark.parametrize("method", ["maxvol", "dmrg"])
 @pytest.mark.parametrize("rtol", [1e-4, 1e-8])
-def test_accuracy_against_the_dense_tensor(rtol):
+def test_accuracy_against_the_dense_tensor(rtol, method):
     shape = (8,) * 6
-    res = lorank.tt.cross(inverse_sum, shape, rtol=rtol, rng=1, n_validate=500)
+    res = lorank.tt.cross(inverse_sum, shape, rtol=rtol, rng=1, n_validate=500, method=method)
     dense = dense_of(inverse_sum, shape)
     err = np.linalg.norm(res.tt.full() - dense) / np.linalg.norm(dense)
     assert res.converged and err <= 3 * rtol
@@ -56,20 +58,23 @@ def test_accuracy_against_the_dense_tensor(rtol):
     assert res.n_sweeps == len(res.history)
 
 
-def test_cache_never_asks_twice_and_counts_exactly():
+@pytest.mark.parametrize("method", ["maxvol", "dmrg"])
+def test_cache_never_asks_twice_and_counts_exactly(method):
     rec = Recorder(inverse_sum)
-    res = lorank.tt.cross(rec, (6,) * 7, rtol=1e-8, rng=2)
+    res = lorank.tt.cross(rec, (6,) * 7, rtol=1e-8, rng=2, method=method)
     assert len(rec.asked) == len(set(rec.asked)) == res.n_evals
     rec2 = Recorder(inverse_sum)
-    res2 = lorank.tt.cross(rec2, (6,) * 7, rtol=1e-8, rng=2, cache=False)
+    res2 = lorank.tt.cross(rec2, (6,) * 7, rtol=1e-8, rng=2, cache=False, method=method)
     assert len(rec2.asked) == res2.n_evals > len(set(rec2.asked))  # repeats without cache
 
 
-def test_max_evals_is_respected_exactly():
+@pytest.mark.parametrize("method", ["maxvol", "dmrg"])
+def test_max_evals_is_respected_exactly(method):
     rec = Recorder(inverse_sum)
+    budget = 3000 if method == "maxvol" else 12000
     with pytest.warns(ConvergenceWarning):
-        res = lorank.tt.cross(rec, (10,) * 8, rtol=1e-12, max_evals=3000, rng=0)
-    assert len(rec.asked) == res.n_evals <= 3000
+        res = lorank.tt.cross(rec, (10,) * 8, rtol=1e-12, max_evals=budget, rng=0, method=method)
+    assert len(rec.asked) == res.n_evals <= budget
     assert not res.converged and np.isfinite(res.tt.norm())
     with pytest.raises(ArgumentError, match="first sweep"):
         lorank.tt.cross(inverse_sum, (10,) * 8, max_evals=1020, rng=0)
@@ -100,10 +105,11 @@ def test_zeros_needles_and_huge_values_give_no_nan():
     assert err < 1e-7
 
 
-def test_long_trains():
+@pytest.mark.parametrize("method", ["maxvol", "dmrg"])
+def test_long_trains(method):
     d = 100
     f = lambda idx: 1.0 / (1.0 + idx.sum(axis=1) / d)  # noqa: E731
-    res = lorank.tt.cross(f, (4,) * d, rtol=1e-6, rng=0, n_validate=300)
+    res = lorank.tt.cross(f, (4,) * d, rtol=1e-6, rng=0, n_validate=300, method=method)
     test = np.random.default_rng(9).integers(0, 4, (500, d))
     got, want = res.tt.at(test), f(test)
     assert np.linalg.norm(got - want) / np.linalg.norm(want) < 1e-5

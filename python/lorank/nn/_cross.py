@@ -13,7 +13,8 @@ import numpy as np
 
 from lorank._results import CrossResult
 from lorank.errors import ShapeError
-from lorank.tt._cross import _cross_with_sets, _fiber, _positions
+from lorank.tt._cross import _cross_with_sets
+from lorank.tt._cross_sets import fiber, positions
 
 __all__ = ["differentiable_cross", "tt_at"]
 
@@ -69,19 +70,19 @@ def differentiable_cross(f: Callable[[Any], Any], shape: Sequence[int],
     cores = []
     for k, n in enumerate(dims):
         r0, r1 = len(left[k]), len(right[k + 1])
-        z = f(torch.from_numpy(_fiber(left[k], n, right[k + 1]))).reshape(r0, n, r1)
+        z = f(torch.from_numpy(fiber(left[k], n, right[k + 1]))).reshape(r0, n, r1)
         if (forward and k == d - 1) or (not forward and k == 0):
             cores.append(z)  # the sweep's last core: its values
             continue
         if forward:
             m = z.reshape(r0 * n, r1)
-            rows = _positions(left[k], n, left[k + 1], True)
+            rows = positions(left[k], n, left[k + 1], True)
             w = _range_basis(m, len(rows), right=True)
             core = (m @ w) @ torch.linalg.inv(m[rows] @ w)
             cores.append(core.reshape(r0, n, len(rows)))
         else:
             m = z.reshape(r0, n * r1)
-            cols = _positions(right[k + 1], n, right[k], False)
+            cols = positions(right[k + 1], n, right[k], False)
             w = _range_basis(m, len(cols), right=False)
             core = torch.linalg.inv(w.T @ m[:, cols]) @ (w.T @ m)
             cores.append(core.reshape(len(cols), n, r1))
