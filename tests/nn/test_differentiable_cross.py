@@ -32,9 +32,11 @@ def dense_sums(theta):
     return (1.0 / (theta + grid)).sum(), (-1.0 / (theta + grid) ** 2).sum()
 
 
-def test_gradient_matches_the_closed_form():
+@pytest.mark.parametrize("method", ["greedy", "maxvol"])
+def test_gradient_matches_the_closed_form(method):
     theta = torch.tensor(1.5, dtype=torch.float64, requires_grad=True)
-    cores, res = lorank.nn.differentiable_cross(family(theta), SHAPE, rtol=1e-10, rng=0)
+    cores, res = lorank.nn.differentiable_cross(family(theta), SHAPE, rtol=1e-10, rng=0,
+                                                method=method)
     value = total(cores)
     value.backward()
     want, dwant = dense_sums(1.5)
@@ -44,14 +46,16 @@ def test_gradient_matches_the_closed_form():
 
 
 def test_gradient_matches_finite_differences_of_sampled_values():
-    # Gradients with respect to the sampled values themselves: f = g(idx) + w[idx_0].
+    # Gradients with respect to the sampled values themselves: f = g(idx) + w[idx_0]. The
+    # one-site sweeps keep the same index sets under a small perturbation (the greedy
+    # search may not), so the finite differences see the same interpolation formula.
     w = torch.linspace(0.0, 1.0, SHAPE[0], dtype=torch.float64, requires_grad=True)
     base = family(torch.tensor(2.0, dtype=torch.float64))
 
     def f(idx):
         return base(idx) * (1.0 + w[idx[:, 0]])
 
-    cores, _ = lorank.nn.differentiable_cross(f, SHAPE, rtol=1e-10, rng=1)
+    cores, _ = lorank.nn.differentiable_cross(f, SHAPE, rtol=1e-10, rng=1, method="maxvol")
     total(cores).backward()
     eps = 1e-6
     for i in range(SHAPE[0]):
@@ -59,11 +63,18 @@ def test_gradient_matches_finite_differences_of_sampled_values():
         bump[i] = eps
         with torch.no_grad():
             up = total(lorank.nn.differentiable_cross(
-                lambda idx: base(idx) * (1.0 + (w + bump)[idx[:, 0]]), SHAPE, rtol=1e-10, rng=1)[0])
+                lambda idx: base(idx) * (1.0 + (w + bump)[idx[:, 0]]), SHAPE, rtol=1e-10, rng=1,
+                method="maxvol")[0])
             down = total(lorank.nn.differentiable_cross(
-                lambda idx: base(idx) * (1.0 + (w - bump)[idx[:, 0]]), SHAPE, rtol=1e-10, rng=1)[0])
+                lambda idx: base(idx) * (1.0 + (w - bump)[idx[:, 0]]), SHAPE, rtol=1e-10, rng=1,
+                method="maxvol")[0])
         fd = (up - down).item() / (2 * eps)
         assert abs(w.grad[i].item() - fd) <= 1e-5 * max(1.0, abs(fd))
+
+
+def test_dmrg_is_refused():
+    with pytest.raises(lorank.errors.ArgumentError, match="dmrg"):
+        lorank.nn.differentiable_cross(family(torch.tensor(1.0)), SHAPE, method="dmrg")
 
 
 def test_tt_at_matches_the_numpy_train():

@@ -33,7 +33,7 @@ def inverse_sum(idx):
     return 1.0 / (1.0 + idx.sum(axis=1))
 
 
-@pytest.mark.parametrize("method", ["maxvol", "dmrg"])
+@pytest.mark.parametrize("method", ["greedy", "maxvol", "dmrg"])
 def test_recovers_a_low_rank_tensor_exactly(method):
     x = lorank.tt.random((5, 6, 4, 7, 5), [1, 2, 3, 3, 2, 1], rng=3)
     res = lorank.tt.cross(x.at, x.shape, rtol=1e-10, rng=0, method=method)
@@ -44,7 +44,7 @@ def test_recovers_a_low_rank_tensor_exactly(method):
     assert res.n_evals < dense.size  # fewer entries than the tensor has
 
 
-@pytest.mark.parametrize("method", ["maxvol", "dmrg"])
+@pytest.mark.parametrize("method", ["greedy", "maxvol", "dmrg"])
 @pytest.mark.parametrize("rtol", [1e-4, 1e-8])
 def test_accuracy_against_the_dense_tensor(rtol, method):
     shape = (8,) * 6
@@ -58,7 +58,7 @@ def test_accuracy_against_the_dense_tensor(rtol, method):
     assert res.n_sweeps == len(res.history)
 
 
-@pytest.mark.parametrize("method", ["maxvol", "dmrg"])
+@pytest.mark.parametrize("method", ["greedy", "maxvol", "dmrg"])
 def test_cache_never_asks_twice_and_counts_exactly(method):
     rec = Recorder(inverse_sum)
     res = lorank.tt.cross(rec, (6,) * 7, rtol=1e-8, rng=2, method=method)
@@ -68,10 +68,10 @@ def test_cache_never_asks_twice_and_counts_exactly(method):
     assert len(rec2.asked) == res2.n_evals > len(set(rec2.asked))  # repeats without cache
 
 
-@pytest.mark.parametrize("method", ["maxvol", "dmrg"])
+@pytest.mark.parametrize("method", ["greedy", "maxvol", "dmrg"])
 def test_max_evals_is_respected_exactly(method):
     rec = Recorder(inverse_sum)
-    budget = 3000 if method == "maxvol" else 12000
+    budget = {"greedy": 1500, "maxvol": 3000, "dmrg": 12000}[method]
     with pytest.warns(ConvergenceWarning):
         res = lorank.tt.cross(rec, (10,) * 8, rtol=1e-12, max_evals=budget, rng=0, method=method)
     assert len(rec.asked) == res.n_evals <= budget
@@ -105,7 +105,7 @@ def test_zeros_needles_and_huge_values_give_no_nan():
     assert err < 1e-7
 
 
-@pytest.mark.parametrize("method", ["maxvol", "dmrg"])
+@pytest.mark.parametrize("method", ["greedy", "maxvol", "dmrg"])
 def test_long_trains(method):
     d = 100
     f = lambda idx: 1.0 / (1.0 + idx.sum(axis=1) / d)  # noqa: E731
@@ -123,8 +123,8 @@ def test_complex_values_and_x0():
     np.testing.assert_allclose(res.tt.full(), x.full(), atol=1e-9 * np.abs(x.full()).max())
     # Started from the answer itself, the sweeps have nothing to find.
     real = lorank.tt.random(shape, 3, rng=1)
-    warm = lorank.tt.cross(real.at, shape, rtol=1e-10, x0=real, kick=0, rng=0)
-    cold = lorank.tt.cross(real.at, shape, rtol=1e-10, rng=0)
+    warm = lorank.tt.cross(real.at, shape, rtol=1e-10, x0=real, kick=0, rng=0, method="maxvol")
+    cold = lorank.tt.cross(real.at, shape, rtol=1e-10, rng=0, method="maxvol")
     assert warm.converged and warm.n_sweeps <= 2 and warm.n_evals <= cold.n_evals
 
 
@@ -153,7 +153,8 @@ def test_bad_oracles_and_arguments():
         return out
 
     with pytest.raises(NumericalError, match=r"\(0, 0, 0, 0, 0\)"):
-        lorank.tt.cross(nan_at_corner, shape, n_validate=0, x0=lorank.tt.ones(shape))
+        lorank.tt.cross(nan_at_corner, shape, n_validate=0, x0=lorank.tt.ones(shape),
+                        method="maxvol")
     with pytest.raises(ShapeError, match="callable"):
         lorank.tt.cross(3.0, shape)
     with pytest.raises(ShapeError, match="shape"):
@@ -165,7 +166,9 @@ def test_bad_oracles_and_arguments():
     with pytest.raises(ArgumentError, match="method"):
         lorank.tt.cross(inverse_sum, shape, method="magic")
     with pytest.raises(ShapeError, match="x0"):
-        lorank.tt.cross(inverse_sum, shape, x0=lorank.tt.ones((4, 4)))
+        lorank.tt.cross(inverse_sum, shape, x0=lorank.tt.ones((4, 4)), method="maxvol")
+    with pytest.raises(ArgumentError, match="greedy"):
+        lorank.tt.cross(inverse_sum, shape, x0=lorank.tt.ones(shape))
 
 
 def test_index_cache_is_exact():

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from lorank._results import CrossResult
-from lorank.errors import ShapeError
+from lorank.errors import ArgumentError, ShapeError
 from lorank.tt._cross import _cross_with_sets
 from lorank.tt._cross_sets import fiber, positions
 
@@ -39,7 +39,8 @@ def differentiable_cross(f: Callable[[Any], Any], shape: Sequence[int],
         a torch tensor (real or complex).
     shape : sequence of int
     **options
-        Passed to :func:`lorank.tt.cross` (``rtol``, ``max_rank``, ``rng``, ...).
+        Passed to :func:`lorank.tt.cross` (``rtol``, ``max_rank``, ``rng``, ``method``:
+        'greedy' or 'maxvol'; ArgumentError for 'dmrg').
 
     Returns
     -------
@@ -55,6 +56,11 @@ def differentiable_cross(f: Callable[[Any], Any], shape: Sequence[int],
     """
     import torch
 
+    if options.get("method", "greedy") == "dmrg":
+        msg = ("differentiable_cross: method='dmrg' builds cores from two-site supercores; "
+               "use 'greedy' (default) or 'maxvol'")
+        raise ArgumentError(msg)
+
     def values(idx: np.ndarray) -> np.ndarray:
         with torch.no_grad():
             out = f(torch.from_numpy(idx))
@@ -65,7 +71,10 @@ def differentiable_cross(f: Callable[[Any], Any], shape: Sequence[int],
     if sets is None:  # one mode: the values are the train
         idx = torch.arange(dims[0], dtype=torch.int64)[:, None]
         return [f(idx).reshape(1, dims[0], 1)], result
-    left, right, forward = sets
+    left, right, kind = sets
+    if kind == "greedy":
+        return _greedy_cores(f, dims, left, right), result
+    forward = kind == "forward"
     d = len(dims)
     cores = []
     for k, n in enumerate(dims):
@@ -87,6 +96,27 @@ def differentiable_cross(f: Callable[[Any], Any], shape: Sequence[int],
             core = torch.linalg.inv(w.T @ m[:, cols]) @ (w.T @ m)
             cores.append(core.reshape(len(cols), n, r1))
     return cores, result
+
+
+def _greedy_cores(f: Callable[[Any], Any], dims: tuple[int, ...], left: list[np.ndarray],
+                  right: list[np.ndarray]) -> list[Any]:
+    """The greedy cross's interpolant T_0 inv(P_1) T_1 ... T_{d-1}, from values with autograd:
+    T_k = f(I_k x [n_k] x J_{k+1}) and P_k its entries at I_k x J_k."""
+    import torch
+
+    fibers = []
+    for k, n in enumerate(dims):
+        z = f(torch.from_numpy(fiber(left[k], n, right[k + 1])))
+        fibers.append(z.reshape(len(left[k]), n, len(right[k + 1])))
+    cores = []
+    for k in range(len(dims) - 1):
+        nxt = fibers[k + 1]
+        pos = positions(right[k + 2], dims[k + 1], right[k + 1], False)
+        p = nxt.reshape(nxt.shape[0], -1)[:, pos]  # P_{k+1} = f(I_{k+1}, J_{k+1})
+        t = fibers[k].reshape(-1, fibers[k].shape[2])
+        cores.append(torch.linalg.solve(p.T, t.T).T.reshape(fibers[k].shape))
+    cores.append(fibers[-1])
+    return cores
 
 
 def _range_basis(m: Any, rank: int, right: bool) -> Any:

@@ -21,6 +21,7 @@ from lorank._results import CrossResult, CrossSweep
 from lorank.errors import ArgumentError, ConvergenceWarning, ShapeError
 from lorank.linalg import maxvol
 from lorank.tt._cross_dmrg import dmrg_sweep
+from lorank.tt._cross_greedy import GreedyState
 from lorank.tt._cross_sets import (
     basis,
     choose,
@@ -34,12 +35,12 @@ from lorank.tt.tensor import TT
 
 __all__ = ["cross"]
 
-CROSS_METHODS = ("maxvol", "dmrg")
+CROSS_METHODS = ("maxvol", "dmrg", "greedy")
 
 
 def cross(
     f: Callable[[np.ndarray], Any], shape: Sequence[int], *, rtol: float = 1e-6,
-    max_rank: int = 64, max_evals: int | None = None, method: str = "maxvol",
+    max_rank: int = 64, max_evals: int | None = None, method: str = "greedy",
     x0: TT | None = None, rng: Any = None, kick: int = 5, max_sweeps: int = 40,
     n_validate: int = 1000, callback: Callable[[CrossSweep], Any] | None = None,
     cache: bool = True, progress: bool = False,
@@ -61,21 +62,25 @@ def cross(
     max_evals : int, optional
         Most distinct evaluations of ``f``, respected exactly: the run stops before a
         batch that would exceed it and returns the last complete sweep.
-    method : {'maxvol', 'dmrg'}
-        ``'maxvol'`` (default): one-site maxvol cross with random rank growth (below), the
-        fewest evaluations on the benchmarks (39k against 108k for 1/(1+|x|) on 16^10).
+    method : {'greedy', 'maxvol', 'dmrg'}
+        ``'greedy'`` (default): nested pivots added one per bond and sweep where a rook
+        search finds the largest interpolation error, all bonds searched in one batch per
+        step (parallel TCI, Dolgov and Savostyanov 2020); the fewest evaluations and the
+        shortest times on the benchmarks (1/(1+|x|) on 16^10: 18.7k evaluations against
+        39k for 'maxvol' and 108k for 'dmrg'; on 16^50: 26k against 0.43M and 2.6M).
+        ``'maxvol'``: one-site maxvol cross with random rank growth (below).
         ``'dmrg'``: two-site cross, each bond's rank from the SVD of the supercore
         ``f(I_k x [n_k] x [n_{k+1}] x J_{k+2})`` (Savostyanov and Oseledets 2011): ranks adapt
-        in a single sweep at n_k n_{k+1} times the evaluations per step, competitive for
-        small mode sizes (QTT).
+        in a single sweep at n_k n_{k+1} times the evaluations per step.
     x0 : TT, optional
-        Initial guess: its ranks and its maxvol indices start the sweeps (else rank 1 from
-        random indices drawn by ``rng``).
+        Initial guess for 'maxvol' and 'dmrg': its ranks and its maxvol indices start the
+        sweeps (else rank 1 from random indices drawn by ``rng``). 'greedy' starts from the
+        largest validation value.
     rng : int, numpy.random.Generator or None
         Seed of the random starting indices and of the exploration of all-zero fibers.
     kick : int, default 5
-        Rank growth: before every left-to-right sweep but the first, each bond gets
-        ``kick`` new random right indices (up to ``max_rank``), so the sweeps can find
+        Rank growth of 'maxvol': before every left-to-right sweep but the first, each bond
+        gets ``kick`` new random right indices (up to ``max_rank``), so the sweeps can find
         what their index sets missed.
     max_sweeps : int, default 40
         Most sweeps (one sweep passes over the cores once, in one direction).
@@ -107,7 +112,14 @@ def cross(
 
     Notes
     -----
-    Sweep left to right: at mode k the fiber ``Z = f(I_k x [n_k] x J_{k+1})``, an
+    'greedy': bond k keeps pivots I_k (inside I_{k-1} x [n_{k-1}]) and J_k (inside [n_k] x
+    J_{k+1}), equally many, and the train is T_0 inv(P_1) T_1 ... T_{d-1} with fibers
+    ``T_k = f(I_k x [n_k] x J_{k+1})`` and ``P_k = f(I_k, J_k)``. Each sweep searches the
+    error ``f - interpolant`` on every bond's superblock by alternating a column and a row
+    (rook pivoting, up to three times) and adds the pivot found; a sweep costs
+    O(sum_k r (n_{k-1} + n_k)) evaluations and O(d n r^3) arithmetic.
+
+    'maxvol': sweep left to right: at mode k the fiber ``Z = f(I_k x [n_k] x J_{k+1})``, an
     ``(r_k n_k) x |J_{k+1}|`` matrix, gives an orthonormal basis Q of its range (SVD,
     dropping directions below ``rtol / (100 sqrt(d - 1))`` of its norm); maxvol picks
     rows of Q, which become the next left indices ``I_{k+1}``, and the core is
@@ -137,14 +149,14 @@ def cross(
 
 def _cross_with_sets(
     f: Callable[[np.ndarray], Any], shape: Sequence[int], *, rtol: float = 1e-6,
-    max_rank: int = 64, max_evals: int | None = None, method: str = "maxvol",
+    max_rank: int = 64, max_evals: int | None = None, method: str = "greedy",
     x0: TT | None = None, rng: Any = None, kick: int = 5, max_sweeps: int = 40,
     n_validate: int = 1000, callback: Callable[[CrossSweep], Any] | None = None,
     cache: bool = True, progress: bool = False, stacklevel: int = 2,
-) -> tuple[CrossResult, tuple[list[np.ndarray], list[np.ndarray], bool] | None]:
+) -> tuple[CrossResult, tuple[list[np.ndarray], list[np.ndarray], str] | None]:
     """:func:`cross`, also returning the index sets (left, right) after its last sweep and
-    that sweep's direction (True: left to right), from which the sweep's train is rebuilt
-    (None for one mode)."""
+    how that sweep's train is built from them: 'forward' or 'backward' (one-site
+    interpolation in that direction) or 'greedy' (T_k inv(P_{k+1})); None for one mode."""
     who = "cross"
     shape = _shape(shape, who)
     d = len(shape)
@@ -156,6 +168,9 @@ def _cross_with_sets(
         max_evals = _positive(max_evals, who, "max_evals")
     if method not in CROSS_METHODS:
         msg = f"{who}: method must be one of {CROSS_METHODS}, got {method!r}"
+        raise ArgumentError(msg)
+    if method == "greedy" and x0 is not None:
+        msg = f"{who}: x0 starts the sweeps of method='maxvol' or 'dmrg'; 'greedy' grows its own pivots"
         raise ArgumentError(msg)
     gen = np.random.default_rng(rng)
     oracle = Oracle(f, shape, max_evals, cache, who)
@@ -171,9 +186,17 @@ def _cross_with_sets(
     local_dmrg = rtol / math.sqrt(d - 1) / 10
     target = 0.9 * rtol  # the sweeps' share; the final rounding adds at most 0.4 rtol
     check = _validation_set(oracle, shape, n_validate, gen, who)
+    greedy = None
+    if method == "greedy":
+        try:
+            greedy = _greedy_start(oracle, shape, check, gen, rtol)
+        except BudgetExhausted:
+            msg = (f"{who}: max_evals={max_evals} ran out during the first sweep "
+                   f"({oracle.n_evals} evaluations made); allow more")
+            raise ArgumentError(msg) from None
     history: list[CrossSweep] = []
     prev: TT | None = None
-    sets: tuple[list[np.ndarray], list[np.ndarray], bool] | None = None
+    sets: tuple[list[np.ndarray], list[np.ndarray], str] | None = None
     error, converged, stopped = math.inf, False, False
     bar = _progress(progress, max_sweeps)
     t0 = time.perf_counter()
@@ -183,7 +206,9 @@ def _cross_with_sets(
             if forward and sweep > 0 and method == "maxvol":
                 _augment_right(right, shape, kick, max_rank, gen)
             try:
-                if method == "dmrg":
+                if greedy is not None:
+                    cores = _greedy_sweep(greedy, forward, max_rank, gen)
+                elif method == "dmrg":
                     cores = dmrg_sweep(oracle, shape, left, right, forward, local_dmrg, max_rank,
                                        gen)
                 else:
@@ -195,8 +220,13 @@ def _cross_with_sets(
                     raise ArgumentError(msg) from None
                 break
             y = TT._trusted(cores)
-            sets = ([None if a is None else a.copy() for a in left],
-                    [None if b is None else b.copy() for b in right], forward)
+            if greedy is not None:
+                sets = ([a.copy() for a in greedy.left], [b.copy() for b in greedy.right],
+                        "greedy")
+            else:
+                sets = ([None if a is None else a.copy() for a in left],
+                        [None if b is None else b.copy() for b in right],
+                        "forward" if forward else "backward")
             if check is not None:
                 error = _validation_error(y, check)
             elif prev is not None:
@@ -255,6 +285,32 @@ def _sweep(oracle: Oracle, shape: tuple[int, ...], left: list[np.ndarray],
             cores[k] = coef.T.reshape(len(rows), n, r1)
             right[k] = extend_right(n, right[k + 1], rows)
     return cores
+
+
+def _greedy_start(oracle: Oracle, shape: tuple[int, ...],
+                  check: tuple[np.ndarray, np.ndarray] | None, gen: np.random.Generator,
+                  rtol: float) -> GreedyState:
+    """The first pivot: the largest sampled value (validation points, else 64 random ones).
+    Errors below rtol / 1000 of it (or 1e-12) are not worth a pivot: at rounding level
+    they would only make the pivot matrices singular."""
+    if check is None:
+        idx = np.column_stack([gen.integers(0, n, 64) for n in shape]).astype(np.int64)
+        check = (idx, oracle(idx))
+    idx, values = check
+    best = int(np.argmax(np.abs(values)))
+    floor = max(rtol * 1e-3, 1e-12) * float(np.abs(values[best]))
+    return GreedyState(oracle, shape, idx[best].astype(np.int64), floor)
+
+
+def _greedy_sweep(state: GreedyState, forward: bool, max_rank: int,
+                  gen: np.random.Generator) -> list[np.ndarray]:
+    """One round of pivot searches at every bond (at most one new pivot each); a global
+    pivot when they find (almost) nothing."""
+    before = sum(len(a) for a in state.left[1:-1])
+    state.sweep(max_rank, gen)
+    if sum(len(a) for a in state.left[1:-1]) - before <= max(1, (len(state.shape) - 1) // 10):
+        state.add_global_pivot(max_rank, gen)
+    return state.cores()
 
 
 def _augment_right(right: list[np.ndarray], shape: tuple[int, ...], kick: int, max_rank: int,

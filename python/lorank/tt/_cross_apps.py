@@ -72,8 +72,8 @@ def cross_map(func: Callable[..., Any], xs: TT | Sequence[TT], **options: Any) -
     xs : TT or sequence of TT
         The arguments.
     **options
-        Passed to :func:`lorank.tt.cross`; ``x0`` defaults to the first train (its maxvol
-        indices start the sweeps).
+        Passed to :func:`lorank.tt.cross`; with ``method='maxvol'`` or ``'dmrg'``, ``x0``
+        defaults to the first train (its maxvol indices start the sweeps).
 
     Returns
     -------
@@ -102,7 +102,8 @@ def cross_map(func: Callable[..., Any], xs: TT | Sequence[TT], **options: Any) -
         if t.shape != shape:
             msg = f"cross_map: trains must share one shape, got {shape} and {t.shape}"
             raise ShapeError(msg)
-    options.setdefault("x0", trains[0])
+    if options.get("method", "greedy") != "greedy":
+        options.setdefault("x0", trains[0])
 
     def entries(idx: np.ndarray) -> Any:
         return func(*[t.at(idx) for t in trains])

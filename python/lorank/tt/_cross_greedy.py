@@ -1,0 +1,186 @@
+# SPDX-License-Identifier: MIT
+"""Greedy (TCI-style) cross: nested pivots added one at a time where the interpolation error
+found by rook search is largest. S. Dolgov, D. Savostyanov, "Parallel cross interpolation for
+high-precision calculation of high-dimensional integrals", Comput. Phys. Commun. 246 (2020)
+106869; Y. Nunez Fernandez et al., "Learning Feynman diagrams with tensor trains", Phys. Rev.
+X 12 (2022) 041018.
+
+State: for each bond k = 1..d-1 (between modes k-1 and k) pivots I_k (left multi-indices)
+and J_k (right ones), equally many, with I_k inside I_{k-1} x [n_{k-1}] and J_k inside
+[n_k] x J_{k+1}; fibers T_k = f(I_k x [n_k] x J_{k+1}); the interpolant is
+T_0 P_1^{-1} T_1 P_2^{-1} ... T_{d-1} with P_k = f(I_k, J_k)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lorank.tt._cross_sets import extend_left, extend_right, fiber, positions
+from lorank.tt._oracle import Oracle
+from lorank.tt.tensor import TT
+
+ROOK_STEPS = 3  # alternations of the rook search (row, column) per pivot
+STARTS = 1  # random columns the search starts from (the best one goes on)
+PROBES = 64  # random entries checked for a global pivot when the local searches stall
+
+
+class GreedyState:
+    """Nested pivots and the fibers built from them, grown one pivot at a time."""
+
+    def __init__(self, oracle: Oracle, shape: tuple[int, ...], start: np.ndarray,
+                 floor: float) -> None:
+        d = len(shape)
+        self.oracle, self.shape, self.d = oracle, shape, d
+        self.floor = floor  # errors at most this large add no pivot
+        self.left = [start[None, :k].copy() for k in range(d + 1)]
+        self.right = [start[None, k:].copy() for k in range(d + 1)]
+        self.fibers = [oracle(fiber(self.left[k], shape[k], self.right[k + 1])).reshape(1, shape[k], 1)
+                       for k in range(d)]
+
+    def pivot_matrix(self, k: int) -> np.ndarray:
+        """P_k = f(I_k, J_k): rows of fiber T_k at the first index of J_k."""
+        t = self.fibers[k]  # (r_k, n_k, r_{k+1}); J_k = (i, J_{k+1}[b]) pairs
+        pos = positions(self.right[k + 1], self.shape[k], self.right[k], False)
+        return t.reshape(t.shape[0], -1)[:, pos]
+
+    def sweep(self, max_rank: int, gen: np.random.Generator) -> float:
+        """One rook search at every bond below max_rank, all bonds batched into each call of
+        f (the parallel variant of Dolgov and Savostyanov), then one new pivot per bond where
+        the search found a nonzero error. Returns the largest error found."""
+        bonds = [k for k in range(1, self.d) if len(self.left[k]) < max_rank]
+        if not bonds:
+            return 0.0
+        search = [_BondSearch(self, k, gen) for k in bonds]
+        for _ in range(ROOK_STEPS):
+            cols = self._batched([b.column_indices() for b in search])
+            rows = self._batched([b.take_column(c) for b, c in zip(search, cols)])
+            for b, r in zip(search, rows):
+                b.take_row(r)
+            if all(b.settled for b in search):
+                break
+        largest = 0.0
+        for b in search:
+            if b.best > self.floor and b.is_new():
+                self.left[b.k] = np.vstack([self.left[b.k], b.pivot_row])
+                self.right[b.k] = np.vstack([self.right[b.k], b.pivot_col])
+                largest = max(largest, b.best)
+        # Fibers next to new pivots gain a row or a column (and, between two new pivots,
+        # their corner): one batched call, the rest comes from the cache.
+        touched = sorted({k for b in search for k in (b.k - 1, b.k)})
+        shapes = [(len(self.left[k]), self.shape[k], len(self.right[k + 1])) for k in touched]
+        values = self._batched([fiber(self.left[k], self.shape[k], self.right[k + 1])
+                                for k in touched])
+        for k, shp, v in zip(touched, shapes, values):
+            self.fibers[k] = v.reshape(shp)
+        return largest
+
+    def add_global_pivot(self, max_rank: int, gen: np.random.Generator) -> float:
+        """When the local searches stall, the worst of PROBES random entries (measured
+        against the current train) becomes a pivot at every bond at once, its prefixes
+        joining the I_k and its suffixes the J_k, so the sets stay nested (the global
+        pivots of TCI, Nunez Fernandez et al. 2022). Returns its error (0 if none added)."""
+        idx = np.column_stack([gen.integers(0, n, PROBES) for n in self.shape]).astype(np.int64)
+        values = self.oracle(idx)
+        err = np.abs(values - TT._trusted(self.cores()).at(idx))
+        worst = int(np.argmax(err))
+        if err[worst] <= self.floor:
+            return 0.0
+        point = idx[worst]
+        for k in range(1, self.d):
+            fresh_left = not any((point[:k] == r).all() for r in self.left[k])
+            fresh_right = not any((point[k:] == c).all() for c in self.right[k])
+            if len(self.left[k]) < max_rank and fresh_left and fresh_right:
+                self.left[k] = np.vstack([self.left[k], point[:k]])
+                self.right[k] = np.vstack([self.right[k], point[k:]])
+        values = self._batched([fiber(self.left[k], self.shape[k], self.right[k + 1])
+                                for k in range(self.d)])
+        for k, v in enumerate(values):
+            self.fibers[k] = v.reshape(len(self.left[k]), self.shape[k], len(self.right[k + 1]))
+        return float(err[worst])
+
+    def _batched(self, requests: list[np.ndarray]) -> list[np.ndarray]:
+        """One call of f for several index batches; the values split back."""
+        sizes = np.cumsum([len(r) for r in requests])[:-1]
+        return np.split(self.oracle(np.ascontiguousarray(np.vstack(requests))), sizes)
+
+    def cores(self) -> list[np.ndarray]:
+        """T_k inv(P_{k+1}) for k < d-1, then T_{d-1}."""
+        out = []
+        for k in range(self.d - 1):
+            t = self.fibers[k]
+            p = self.pivot_matrix(k + 1)
+            m = _solve(p.T, t.reshape(-1, t.shape[2]).T).T
+            out.append(m.reshape(t.shape))
+        out.append(self.fibers[-1])
+        return out
+
+
+class _BondSearch:
+    """Rook search for the largest entry of E = Pi - T_{k-1} inv(P_k) T_k on the superblock
+    Pi = f((I_{k-1} x [n_{k-1}]) x ([n_k] x J_{k+1})) at bond k."""
+
+    def __init__(self, state: GreedyState, k: int, gen: np.random.Generator) -> None:
+        n0, n1 = state.shape[k - 1], state.shape[k]
+        self.k, self.state = k, state
+        self.left_t = state.fibers[k - 1].reshape(-1, state.fibers[k - 1].shape[2])
+        self.right_t = state.fibers[k].reshape(state.fibers[k].shape[0], -1)
+        p = state.pivot_matrix(k)
+        self.coef_right = _solve(p, self.right_t)  # inv(P) T_k
+        self.coef_left = _solve(p.T, self.left_t.T).T  # T_{k-1} inv(P)
+        self.rows_all = extend_left(state.left[k - 1], n0, np.arange(self.left_t.shape[0]))
+        self.cols_all = extend_right(n1, state.right[k + 1], np.arange(self.right_t.shape[1]))
+        width = self.right_t.shape[1]
+        self.starts = gen.choice(width, size=min(STARTS, width), replace=False)
+        self.j = int(self.starts[0])
+        self.i, self.best, self.settled, self.first = 0, 0.0, False, True
+
+    def column_indices(self) -> np.ndarray:
+        """The current column of the superblock (all start columns in the first step)."""
+        cols = self.starts if self.first else [self.j]
+        m, w = len(self.rows_all), self.cols_all.shape[1]
+        return np.vstack([np.hstack([self.rows_all, np.broadcast_to(self.cols_all[j], (m, w))])
+                          for j in cols])
+
+    def take_column(self, values: np.ndarray) -> np.ndarray:
+        """Row of the largest error in the current column(s); returns that row's indices."""
+        if self.first:
+            cols = values.reshape(len(self.starts), -1).T
+            err = np.abs(cols - self.left_t @ self.coef_right[:, self.starts])
+            flat = int(np.argmax(err))
+            self.i, self.j = divmod(flat, len(self.starts))
+            self.j = int(self.starts[self.j])
+            self.first = False
+        elif not self.settled:
+            self.i = int(np.argmax(np.abs(values - self.left_t @ self.coef_right[:, self.j])))
+        row = self.rows_all[self.i]
+        return np.hstack([np.broadcast_to(row, (len(self.cols_all), row.shape[0])), self.cols_all])
+
+    def take_row(self, values: np.ndarray) -> None:
+        if self.settled:
+            return
+        err = np.abs(values - self.coef_left[self.i] @ self.right_t)
+        j = int(np.argmax(err))
+        self.best = float(err[j])
+        self.settled = j == self.j
+        self.j = j
+
+    @property
+    def pivot_row(self) -> np.ndarray:
+        return self.rows_all[self.i]
+
+    @property
+    def pivot_col(self) -> np.ndarray:
+        return self.cols_all[self.j]
+
+    def is_new(self) -> bool:
+        """Not already a pivot (there the error is rounding)."""
+        return not (any((self.pivot_row == r).all() for r in self.state.left[self.k])
+                    or any((self.pivot_col == c).all() for c in self.state.right[self.k]))
+
+
+def _solve(p: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """inv(p) b; for a singular pivot matrix (a function that is zero where the pivots
+    started), the least-squares solution, which is 0 there."""
+    try:
+        return np.linalg.solve(p, b)
+    except np.linalg.LinAlgError:
+        return np.linalg.lstsq(p, b, rcond=None)[0]
