@@ -31,16 +31,22 @@ class GreedyState:
         d = len(shape)
         self.oracle, self.shape, self.d = oracle, shape, d
         self.floor = floor  # errors at most this large add no pivot
+        self._pos: list = [None] * (d + 1)  # column positions of J_k in T_k, per bond
+        self._pos_key: list = [None] * (d + 1)
         self.left = [start[None, :k].copy() for k in range(d + 1)]
         self.right = [start[None, k:].copy() for k in range(d + 1)]
         self.fibers = [oracle(fiber(self.left[k], shape[k], self.right[k + 1])).reshape(1, shape[k], 1)
                        for k in range(d)]
 
     def pivot_matrix(self, k: int) -> np.ndarray:
-        """P_k = f(I_k, J_k): rows of fiber T_k at the first index of J_k."""
-        t = self.fibers[k]  # (r_k, n_k, r_{k+1}); J_k = (i, J_{k+1}[b]) pairs
-        pos = positions(self.right[k + 1], self.shape[k], self.right[k], False)
-        return t.reshape(t.shape[0], -1)[:, pos]
+        """P_k = f(I_k, J_k): the columns of fiber T_k's (r_k, n_k r_{k+1}) unfolding that
+        hold J_k (pairs (i, J_{k+1}[b]))."""
+        t = self.fibers[k]
+        key = (len(self.right[k]), len(self.right[k + 1]))
+        if self._pos_key[k] != key:  # the sets only grow: their sizes identify them
+            self._pos[k] = positions(self.right[k + 1], self.shape[k], self.right[k], False)
+            self._pos_key[k] = key
+        return t.reshape(t.shape[0], -1)[:, self._pos[k]]
 
     def sweep(self, max_rank: int, gen: np.random.Generator) -> float:
         """One rook search at every bond below max_rank, all bonds batched into each call of
@@ -86,8 +92,8 @@ class GreedyState:
             return 0.0
         point = idx[worst]
         for k in range(1, self.d):
-            fresh_left = not any((point[:k] == r).all() for r in self.left[k])
-            fresh_right = not any((point[k:] == c).all() for c in self.right[k])
+            fresh_left = not _contains(self.left[k], point[:k])
+            fresh_right = not _contains(self.right[k], point[k:])
             if len(self.left[k]) < max_rank and fresh_left and fresh_right:
                 self.left[k] = np.vstack([self.left[k], point[:k]])
                 self.right[k] = np.vstack([self.right[k], point[k:]])
@@ -173,8 +179,12 @@ class _BondSearch:
 
     def is_new(self) -> bool:
         """Not already a pivot (there the error is rounding)."""
-        return not (any((self.pivot_row == r).all() for r in self.state.left[self.k])
-                    or any((self.pivot_col == c).all() for c in self.state.right[self.k]))
+        return not (_contains(self.state.left[self.k], self.pivot_row)
+                    or _contains(self.state.right[self.k], self.pivot_col))
+
+
+def _contains(rows: np.ndarray, row: np.ndarray) -> bool:
+    return bool((rows == row).all(axis=1).any())
 
 
 def _solve(p: np.ndarray, b: np.ndarray) -> np.ndarray:
