@@ -63,21 +63,40 @@ class GreedyState:
                 b.take_row(r)
             if all(b.settled for b in search):
                 break
-        largest = 0.0
-        for b in search:
-            if b.best > self.floor and b.is_new():
-                self.left[b.k] = np.vstack([self.left[b.k], b.pivot_row])
-                self.right[b.k] = np.vstack([self.right[b.k], b.pivot_col])
-                largest = max(largest, b.best)
-        # Fibers next to new pivots gain a row or a column (and, between two new pivots,
-        # their corner): one batched call, the rest comes from the cache.
-        touched = sorted({k for b in search for k in (b.k - 1, b.k)})
-        shapes = [(len(self.left[k]), self.shape[k], len(self.right[k + 1])) for k in touched]
-        values = self._batched([fiber(self.left[k], self.shape[k], self.right[k + 1])
-                                for k in touched])
-        for k, shp, v in zip(touched, shapes, values):
-            self.fibers[k] = v.reshape(shp)
-        return largest
+        added = [b for b in search if b.best > self.floor and b.is_new()]
+        # The superblock column at each new pivot (evaluated unless the search ended on it)
+        # becomes fiber T_{k-1}'s new column, its row fiber T_k's new row.
+        stale = [b for b in added if b.col_j != b.j]
+        for b, v in zip(stale, self._batched([b.column_indices() for b in stale])):
+            b.col_values, b.col_j = v, b.j
+        by_bond = {b.k: b for b in added}
+        # Between two new pivots a fiber also needs its corner: n entries, one batched call.
+        corners = [k for k in range(self.d) if k in by_bond and k + 1 in by_bond]
+        corner_values = dict(zip(corners, self._batched([
+            fiber(by_bond[k].pivot_row[None, :], self.shape[k], by_bond[k + 1].pivot_col[None, :])
+            for k in corners])))
+        for k in sorted({b.k - 1 for b in added} | {b.k for b in added}):
+            self.fibers[k] = self._grown(k, by_bond.get(k), by_bond.get(k + 1),
+                                         corner_values.get(k))
+        for b in added:
+            self.left[b.k] = np.vstack([self.left[b.k], b.pivot_row])
+            self.right[b.k] = np.vstack([self.right[b.k], b.pivot_col])
+        return max((b.best for b in added), default=0.0)
+
+    def _grown(self, k: int, row_from: _BondSearch | None, col_from: _BondSearch | None,
+               corner: np.ndarray | None) -> np.ndarray:
+        """Fiber T_k with the new row of the pivot at bond k and the new column of the
+        pivot at bond k+1 (either may be absent)."""
+        t = self.fibers[k]
+        r0, n, r1 = t.shape
+        if col_from is not None:
+            t = np.concatenate([t, col_from.col_values.reshape(r0, n, 1)], axis=2)
+        if row_from is not None:
+            row = row_from.row_values.reshape(1, n, r1)
+            if col_from is not None:
+                row = np.concatenate([row, corner.reshape(1, n, 1)], axis=2)
+            t = np.concatenate([t, row], axis=0)
+        return t
 
     def add_global_pivot(self, max_rank: int, gen: np.random.Generator) -> float:
         """When the local searches stall, the worst of PROBES random entries (measured
@@ -105,6 +124,8 @@ class GreedyState:
 
     def _batched(self, requests: list[np.ndarray]) -> list[np.ndarray]:
         """One call of f for several index batches; the values split back."""
+        if not requests:
+            return []
         sizes = np.cumsum([len(r) for r in requests])[:-1]
         return np.split(self.oracle(np.ascontiguousarray(np.vstack(requests))), sizes)
 
@@ -138,6 +159,7 @@ class _BondSearch:
         self.starts = gen.choice(width, size=min(STARTS, width), replace=False)
         self.j = int(self.starts[0])
         self.i, self.best, self.settled, self.first = 0, 0.0, False, True
+        self.col_values, self.col_j, self.row_values = None, -1, None
 
     def column_indices(self) -> np.ndarray:
         """The current column of the superblock (all start columns in the first step)."""
@@ -152,17 +174,21 @@ class _BondSearch:
             cols = values.reshape(len(self.starts), -1).T
             err = np.abs(cols - self.left_t @ self.coef_right[:, self.starts])
             flat = int(np.argmax(err))
-            self.i, self.j = divmod(flat, len(self.starts))
-            self.j = int(self.starts[self.j])
+            self.i, which = divmod(flat, len(self.starts))
+            self.j = int(self.starts[which])
+            self.col_values, self.col_j = cols[:, which], self.j
             self.first = False
-        elif not self.settled:
-            self.i = int(np.argmax(np.abs(values - self.left_t @ self.coef_right[:, self.j])))
+        else:
+            self.col_values, self.col_j = values, self.j
+            if not self.settled:
+                self.i = int(np.argmax(np.abs(values - self.left_t @ self.coef_right[:, self.j])))
         row = self.rows_all[self.i]
         return np.hstack([np.broadcast_to(row, (len(self.cols_all), row.shape[0])), self.cols_all])
 
     def take_row(self, values: np.ndarray) -> None:
         if self.settled:
             return
+        self.row_values = values
         err = np.abs(values - self.coef_left[self.i] @ self.right_t)
         j = int(np.argmax(err))
         self.best = float(err[j])
