@@ -110,11 +110,12 @@ def _greedy_cores(f: Callable[[Any], Any], dims: tuple[int, ...], left: list[np.
         fibers.append(z.reshape(len(left[k]), n, len(right[k + 1])))
     cores = []
     for k in range(len(dims) - 1):
-        nxt = fibers[k + 1]
-        pos = positions(right[k + 2], dims[k + 1], right[k + 1], False)
-        p = nxt.reshape(nxt.shape[0], -1)[:, pos]  # P_{k+1} = f(I_{k+1}, J_{k+1})
-        t = fibers[k].reshape(-1, fibers[k].shape[2])
-        cores.append(torch.linalg.solve(p.T, t.T).T.reshape(fibers[k].shape))
+        # T_k inv(P_{k+1}) = Q inv(Q[rows]): P_{k+1} = T_k[rows] is often near singular,
+        # Q's rows are not (see GreedyState.interpolation).
+        m = fibers[k].reshape(-1, fibers[k].shape[2])
+        rows = positions(left[k], dims[k], left[k + 1], True)
+        q, _ = torch.linalg.qr(m)
+        cores.append(torch.linalg.solve(q[rows].T, q.T).T.reshape(fibers[k].shape))
     cores.append(fibers[-1])
     return cores
 

@@ -38,15 +38,19 @@ class GreedyState:
         self.fibers = [oracle(fiber(self.left[k], shape[k], self.right[k + 1])).reshape(1, shape[k], 1)
                        for k in range(d)]
 
-    def pivot_matrix(self, k: int) -> np.ndarray:
-        """P_k = f(I_k, J_k): the columns of fiber T_k's (r_k, n_k r_{k+1}) unfolding that
-        hold J_k (pairs (i, J_{k+1}[b]))."""
-        t = self.fibers[k]
-        key = (len(self.right[k]), len(self.right[k + 1]))
+    def interpolation(self, k: int) -> np.ndarray:
+        """T_{k-1} inv(P_k) as an (r_{k-1} n_{k-1}) x r_k matrix, computed as Q inv(Q[rows])
+        with Q an orthonormal basis of T_{k-1}'s columns and rows the positions of I_k among
+        I_{k-1} x [n_{k-1}] (T_{k-1}[rows] = P_k): the pivot matrices of smooth functions
+        reach condition numbers of 1e10, their orthonormalized rows stay near 1."""
+        t = self.fibers[k - 1]
+        m = t.reshape(-1, t.shape[2])
+        key = (len(self.left[k - 1]), len(self.left[k]))
         if self._pos_key[k] != key:  # the sets only grow: their sizes identify them
-            self._pos[k] = positions(self.right[k + 1], self.shape[k], self.right[k], False)
+            self._pos[k] = positions(self.left[k - 1], self.shape[k - 1], self.left[k], True)
             self._pos_key[k] = key
-        return t.reshape(t.shape[0], -1)[:, self._pos[k]]
+        q, _ = np.linalg.qr(m)
+        return _solve(q[self._pos[k]].T, q.T).T
 
     def sweep(self, max_rank: int, gen: np.random.Generator) -> float:
         """One rook search at every bond below max_rank, all bonds batched into each call of
@@ -106,21 +110,38 @@ class GreedyState:
         idx = np.column_stack([gen.integers(0, n, PROBES) for n in self.shape]).astype(np.int64)
         values = self.oracle(idx)
         err = np.abs(values - TT._trusted(self.cores()).at(idx))
-        worst = int(np.argmax(err))
-        if err[worst] <= self.floor:
-            return 0.0
-        point = idx[worst]
-        for k in range(1, self.d):
-            fresh_left = not _contains(self.left[k], point[:k])
-            fresh_right = not _contains(self.right[k], point[k:])
-            if len(self.left[k]) < max_rank and fresh_left and fresh_right:
+        for cand in np.argsort(-err)[:8]:
+            if err[cand] <= self.floor:
+                break
+            point = idx[cand]
+            # Nested and square only if the point is new on both sides of every bond.
+            if not all(len(self.left[k]) < max_rank and not _contains(self.left[k], point[:k])
+                       and not _contains(self.right[k], point[k:]) for k in range(1, self.d)):
+                continue
+            saved = ([a.copy() for a in self.left], [b.copy() for b in self.right],
+                     list(self.fibers))
+            for k in range(1, self.d):
                 self.left[k] = np.vstack([self.left[k], point[:k]])
                 self.right[k] = np.vstack([self.right[k], point[k:]])
-        values = self._batched([fiber(self.left[k], self.shape[k], self.right[k + 1])
-                                for k in range(self.d)])
-        for k, v in enumerate(values):
-            self.fibers[k] = v.reshape(len(self.left[k]), self.shape[k], len(self.right[k + 1]))
-        return float(err[worst])
+            values = self._batched([fiber(self.left[k], self.shape[k], self.right[k + 1])
+                                    for k in range(self.d)])
+            for k, v in enumerate(values):
+                self.fibers[k] = v.reshape(len(self.left[k]), self.shape[k],
+                                           len(self.right[k + 1]))
+            if self._well_conditioned():
+                return float(err[cand])
+            self.left, self.right, self.fibers = saved  # a bond it cannot interpolate through
+        return 0.0
+
+    def _well_conditioned(self) -> bool:
+        """Every interpolation Q inv(Q[rows]) solvable: cond(Q[rows]) below 1e12."""
+        for k in range(1, self.d):
+            t = self.fibers[k - 1]
+            q, _ = np.linalg.qr(t.reshape(-1, t.shape[2]))
+            rows = positions(self.left[k - 1], self.shape[k - 1], self.left[k], True)
+            if len(rows) != q.shape[1] or not np.linalg.cond(q[rows]) < 1e12:
+                return False
+        return True
 
     def _batched(self, requests: list[np.ndarray]) -> list[np.ndarray]:
         """One call of f for several index batches; the values split back."""
@@ -131,12 +152,7 @@ class GreedyState:
 
     def cores(self) -> list[np.ndarray]:
         """T_k inv(P_{k+1}) for k < d-1, then T_{d-1}."""
-        out = []
-        for k in range(self.d - 1):
-            t = self.fibers[k]
-            p = self.pivot_matrix(k + 1)
-            m = _solve(p.T, t.reshape(-1, t.shape[2]).T).T
-            out.append(m.reshape(t.shape))
+        out = [self.interpolation(k + 1).reshape(self.fibers[k].shape) for k in range(self.d - 1)]
         out.append(self.fibers[-1])
         return out
 
@@ -150,9 +166,7 @@ class _BondSearch:
         self.k, self.state = k, state
         self.left_t = state.fibers[k - 1].reshape(-1, state.fibers[k - 1].shape[2])
         self.right_t = state.fibers[k].reshape(state.fibers[k].shape[0], -1)
-        p = state.pivot_matrix(k)
-        self.coef_right = _solve(p, self.right_t)  # inv(P) T_k
-        self.coef_left = _solve(p.T, self.left_t.T).T  # T_{k-1} inv(P)
+        self.coef_left = state.interpolation(k)  # T_{k-1} inv(P_k)
         self.rows_all = extend_left(state.left[k - 1], n0, np.arange(self.left_t.shape[0]))
         self.cols_all = extend_right(n1, state.right[k + 1], np.arange(self.right_t.shape[1]))
         width = self.right_t.shape[1]
@@ -172,7 +186,7 @@ class _BondSearch:
         """Row of the largest error in the current column(s); returns that row's indices."""
         if self.first:
             cols = values.reshape(len(self.starts), -1).T
-            err = np.abs(cols - self.left_t @ self.coef_right[:, self.starts])
+            err = np.abs(cols - self.coef_left @ self.right_t[:, self.starts])
             flat = int(np.argmax(err))
             self.i, which = divmod(flat, len(self.starts))
             self.j = int(self.starts[which])
@@ -181,7 +195,7 @@ class _BondSearch:
         else:
             self.col_values, self.col_j = values, self.j
             if not self.settled:
-                self.i = int(np.argmax(np.abs(values - self.left_t @ self.coef_right[:, self.j])))
+                self.i = int(np.argmax(np.abs(values - self.coef_left @ self.right_t[:, self.j])))
         row = self.rows_all[self.i]
         return np.hstack([np.broadcast_to(row, (len(self.cols_all), row.shape[0])), self.cols_all])
 
