@@ -87,7 +87,8 @@ def cross(
     n_validate : int, default 1000
         Random multi-indices evaluated once (counted in ``n_evals``) to measure the
         relative error after each sweep: the sweeps stop when it is at most 0.9 ``rtol``.
-        0 uses the change between consecutive sweeps instead.
+        A tensor with at most ``2 n_validate`` entries is validated on all of them. 0 uses
+        the change between consecutive sweeps instead.
     callback : callable, optional
         Called with a :class:`~lorank.CrossSweep` after every sweep; returning True stops.
     cache : bool, default True
@@ -373,13 +374,16 @@ def _single_mode(oracle: Oracle, shape: tuple[int, ...], rtol: float, max_rank: 
 
 def _validation_set(oracle: Oracle, shape: tuple[int, ...], size: int, gen: np.random.Generator,
                     who: str) -> tuple[np.ndarray, np.ndarray] | None:
-    """Random multi-indices and their values, for an unbiased error estimate; None without."""
+    """Random multi-indices and their values, for an unbiased error estimate (every entry
+    of a tensor with at most 2 n_validate of them: the error is then exact); None without."""
     size = _positive(size, who, "n_validate", low=0)
-    total = math.prod(shape)
-    size = min(size, total // 4)
     if size == 0:
         return None
-    idx = np.unique(np.column_stack([gen.integers(0, n, size) for n in shape]), axis=0)
+    total = math.prod(shape)
+    if total <= 2 * size:
+        idx = np.indices(shape).reshape(len(shape), -1).T.astype(np.int64)
+    else:
+        idx = np.unique(np.column_stack([gen.integers(0, n, size) for n in shape]), axis=0)
     if len(idx) > oracle.remaining():
         msg = f"{who}: max_evals={oracle.max_evals} does not cover the {len(idx)} validation points"
         raise ArgumentError(msg)
