@@ -31,8 +31,8 @@ class GreedyState:
         d = len(shape)
         self.oracle, self.shape, self.d = oracle, shape, d
         self.floor = floor  # errors at most this large add no pivot
-        self._pos: list = [None] * (d + 1)  # column positions of J_k in T_k, per bond
-        self._pos_key: list = [None] * (d + 1)
+        self._interp: list = [None] * (d + 1)  # T_{k-1} inv(P_k) per bond, and its key
+        self._interp_key: list = [None] * (d + 1)
         self.left = [start[None, :k].copy() for k in range(d + 1)]
         self.right = [start[None, k:].copy() for k in range(d + 1)]
         self.fibers = [oracle(fiber(self.left[k], shape[k], self.right[k + 1])).reshape(1, shape[k], 1)
@@ -44,13 +44,14 @@ class GreedyState:
         I_{k-1} x [n_{k-1}] (T_{k-1}[rows] = P_k): the pivot matrices of smooth functions
         reach condition numbers of 1e10, their orthonormalized rows stay near 1."""
         t = self.fibers[k - 1]
-        m = t.reshape(-1, t.shape[2])
-        key = (len(self.left[k - 1]), len(self.left[k]))
-        if self._pos_key[k] != key:  # the sets only grow: their sizes identify them
-            self._pos[k] = positions(self.left[k - 1], self.shape[k - 1], self.left[k], True)
-            self._pos_key[k] = key
-        q, _ = np.linalg.qr(m)
-        return _solve(q[self._pos[k]].T, q.T).T
+        # The sets only grow, so the fiber's shape and |I_k| identify the result.
+        key = (t.shape, len(self.left[k]))
+        if self._interp_key[k] != key:
+            rows = positions(self.left[k - 1], self.shape[k - 1], self.left[k], True)
+            q, _ = np.linalg.qr(t.reshape(-1, t.shape[2]))
+            self._interp[k] = _solve(q[rows].T, q.T).T
+            self._interp_key[k] = key
+        return self._interp[k]
 
     def sweep(self, max_rank: int, gen: np.random.Generator) -> float:
         """One rook search at every bond below max_rank, all bonds batched into each call of
