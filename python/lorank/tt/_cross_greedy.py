@@ -179,9 +179,11 @@ class _BondSearch:
     def column_indices(self) -> np.ndarray:
         """The current column of the superblock (all start columns in the first step)."""
         cols = self.starts if self.first else [self.j]
-        m, w = len(self.rows_all), self.cols_all.shape[1]
-        return np.vstack([np.hstack([self.rows_all, np.broadcast_to(self.cols_all[j], (m, w))])
-                          for j in cols])
+        m, k = self.rows_all.shape
+        out = np.empty((len(cols), m, k + self.cols_all.shape[1]), dtype=np.int64)
+        out[:, :, :k] = self.rows_all
+        out[:, :, k:] = self.cols_all[np.asarray(cols)][:, None, :]
+        return out.reshape(-1, out.shape[2])
 
     def take_column(self, values: np.ndarray) -> np.ndarray:
         """Row of the largest error in the current column(s); returns that row's indices."""
@@ -197,8 +199,11 @@ class _BondSearch:
             self.col_values, self.col_j = values, self.j
             if not self.settled:
                 self.i = int(np.argmax(np.abs(values - self.coef_left @ self.right_t[:, self.j])))
-        row = self.rows_all[self.i]
-        return np.hstack([np.broadcast_to(row, (len(self.cols_all), row.shape[0])), self.cols_all])
+        k = self.rows_all.shape[1]
+        out = np.empty((len(self.cols_all), k + self.cols_all.shape[1]), dtype=np.int64)
+        out[:, :k] = self.rows_all[self.i]
+        out[:, k:] = self.cols_all
+        return out
 
     def take_row(self, values: np.ndarray) -> None:
         if self.settled:
