@@ -18,7 +18,8 @@ pip install -q --no-build-isolation --no-deps -C build-dir=build/gpu \
 python -c "import lorank; lorank.show_config()"
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv
 # Only the GPU test file: the image may lack hypothesis, which other test modules import.
-python -m pytest -q -p no:cacheprovider -m gpu tests/tt/test_gpu.py
+tests=0
+python -m pytest -q -p no:cacheprovider -m gpu tests/tt/test_gpu.py || tests=$?
 python - <<'PY'
 import time, numpy as np, cupy as cp, lorank
 def gpu_time(f, n=5):
@@ -36,7 +37,11 @@ idx = np.random.default_rng(0).integers(0, 4, size=(100000, 50)); gidx = cp.asar
 rows = [("round d=50 n=4 r=60->30", cpu_time(lambda: x.round(max_rank=30)), gpu_time(lambda: g.round(max_rank=30))),
         ("norm d=50 r=60", cpu_time(lambda: x.norm()), gpu_time(lambda: g.norm())),
         ("at 1e5 indices", cpu_time(lambda: x.at(idx)), gpu_time(lambda: g.at(gidx)))]
+a = np.random.default_rng(1).standard_normal((4000, 32)); ga = cp.asarray(a)
+rows.append(("maxvol 4000 x 32", cpu_time(lambda: lorank.linalg.maxvol(a)),
+             gpu_time(lambda: lorank.linalg.maxvol(ga))))
 print(f"{'workload':<26}{'cpu ms':>10}{'gpu ms':>10}{'speedup':>9}")
 for name, c, gg in rows:
     print(f"{name:<26}{c:>10.2f}{gg:>10.2f}{c / gg:>8.1f}x")
 PY
+exit "$tests"

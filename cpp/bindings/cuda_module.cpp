@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "lorank/core/error.hpp"
+#include "lorank/cuda/maxvol.hpp"
 #include "lorank/cuda/tt_elements.hpp"
 
 namespace py = pybind11;
@@ -34,5 +35,21 @@ PYBIND11_MODULE(_cuda, m) {
                                 reinterpret_cast<const std::int64_t*>(pm), d,
                                 reinterpret_cast<const std::int64_t*>(pi), batch,
                                 reinterpret_cast<double*>(po), reinterpret_cast<void*>(stream));
+      });
+  m.def("maxvol_workspace_bytes", &lorank::cuda::maxvol_workspace_bytes);
+  m.def(
+      "maxvol_f64",
+      [](py::object a, std::int64_t n, std::int64_t r, double tol, std::int64_t maxiter,
+         py::object rows, py::object coef, py::object work, py::object status,
+         std::uintptr_t stream) {
+        const auto pa = device_ptr(a, "maxvol"), pr = device_ptr(rows, "maxvol"),
+                   pc = device_ptr(coef, "maxvol"), pw = device_ptr(work, "maxvol"),
+                   ps = device_ptr(status, "maxvol");
+        py::gil_scoped_release nogil;
+        lorank::cuda::maxvol_f64(reinterpret_cast<const double*>(pa), n, r, tol, maxiter,
+                                 reinterpret_cast<std::int64_t*>(pr),
+                                 reinterpret_cast<double*>(pc), reinterpret_cast<void*>(pw),
+                                 reinterpret_cast<std::int64_t*>(ps),
+                                 reinterpret_cast<void*>(stream));
       });
 }

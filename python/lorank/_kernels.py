@@ -39,3 +39,32 @@ def cuda_at(cores: list[Any], indices: Any) -> Any | None:
     stream = cupy.cuda.get_current_stream().ptr
     _cuda.tt_at_f64(ptrs, ranks, modes, len(cores), indices, indices.shape[0], out, stream)
     return out
+
+
+def cuda_maxvol(a: Any, tol: float, maxiter: int) -> tuple[Any, Any, int] | None:
+    """Square maxvol of a float64 CuPy matrix through the ``lorank._cuda`` kernel, as
+    (rows, coef, swaps); None where that kernel does not apply (no CUDA build, another
+    dtype, more than 1024 columns). Raises RankError as the compiled CPU kernel does."""
+    try:
+        from lorank import _cuda  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    import cupy
+
+    n, r = a.shape
+    if a.dtype != cupy.float64 or r > 1024:
+        return None
+    rows = cupy.empty(r, dtype=cupy.int64)
+    coef = cupy.empty((n, r), dtype=cupy.float64)
+    work = cupy.empty(_cuda.maxvol_workspace_bytes(n, r), dtype=cupy.uint8)
+    status = cupy.zeros(1, dtype=cupy.int64)
+    stream = cupy.cuda.get_current_stream().ptr
+    _cuda.maxvol_f64(a, n, r, float(tol), int(maxiter), rows, coef, work, status, stream)
+    done = int(status.get()[0])
+    if done < 0:
+        from lorank.errors import RankError
+
+        msg = (f"maxvol: the matrix must have full column rank; column {-1 - done} depends on "
+               "the previous ones")
+        raise RankError(msg)
+    return rows, coef, done

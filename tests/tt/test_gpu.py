@@ -58,3 +58,15 @@ def test_mixing_devices_raises(cp):
     x = lorank.tt.random((2, 3), 2, rng=0)
     with pytest.raises(lorank.errors.DeviceMismatchError):
         x + x.to("cuda")
+
+
+def test_gpu_maxvol_matches_the_cpu(cp):
+    rng = np.random.default_rng(5)
+    a = rng.standard_normal((500, 12)) * rng.uniform(0.1, 3.0, size=(500, 1))
+    rows, coef = lorank.linalg.maxvol(a, tol=1.0)
+    g_rows, g_coef = lorank.linalg.maxvol(cp.asarray(a), tol=1.0)
+    np.testing.assert_array_equal(cp.asnumpy(g_rows), rows)
+    np.testing.assert_allclose(cp.asnumpy(g_coef), coef, atol=1e-10)
+    dependent = np.column_stack([a[:, 0], a[:, 1], a[:, 0] - a[:, 1]])
+    with pytest.raises(lorank.errors.RankError, match="column 2"):
+        lorank.linalg.maxvol(cp.asarray(dependent))

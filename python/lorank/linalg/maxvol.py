@@ -122,7 +122,14 @@ def maxvol(a: Any, *, tol: float = 1.05, maxiter: int = 100, start: Any = None) 
     if first and len(first) != a.shape[1]:
         msg = f"{who}: start must hold {a.shape[1]} rows, got {len(first)}"
         raise ArgumentError(msg)
-    rows, coef, _ = _kernels(a).maxvol(a, float(tol), _count(maxiter, who, "maxiter", 0), first)
+    iters = _count(maxiter, who, "maxiter", 0)
+    if is_cupy(a) and not first:
+        from lorank._kernels import cuda_maxvol
+
+        got = cuda_maxvol(a, float(tol), iters)  # the single-block CUDA kernel, if built
+        if got is not None:
+            return got[0], got[1]
+    rows, coef, _ = _kernels(a).maxvol(a, float(tol), iters, first)
     return rows, coef
 
 
