@@ -8,19 +8,24 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export OPENBLAS_NUM_THREADS=1
-python3 -m venv --system-site-packages build/gpu-venv
-. build/gpu-venv/bin/activate
-if [ -d wheelhouse ]; then
-  pip install -q --no-index --find-links wheelhouse scipy-openblas32 || true
+# The image's python3 is itself a virtual environment holding CuPy, scikit-build-core and
+# pybind11: a venv made from it would not see them, so install into it (the machine is
+# disposable); elsewhere use a venv that sees the system's packages.
+if ! python3 -c "import scikit_build_core, pybind11, cupy" 2>/dev/null; then
+  python3 -m venv --system-site-packages build/gpu-venv
+  . build/gpu-venv/bin/activate
 fi
-pip install -q --no-build-isolation --no-deps -C build-dir=build/gpu \
+if [ -d wheelhouse ]; then
+  python3 -m pip install -q --no-index --find-links wheelhouse scipy-openblas32 || true
+fi
+python3 -m pip install -q --no-build-isolation --no-deps -C build-dir=build/gpu \
   -C cmake.define.LORANK_CUDA=ON -C cmake.define.CMAKE_CUDA_ARCHITECTURES=90 .
-python -c "import lorank; lorank.show_config()"
+python3 -c "import lorank; lorank.show_config()"
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv
 # Only the GPU test file: the image may lack hypothesis, which other test modules import.
 tests=0
-python -m pytest -q -p no:cacheprovider -m gpu tests/tt/test_gpu.py || tests=$?
-python - <<'PY'
+python3 -m pytest -q -p no:cacheprovider -m gpu tests/tt/test_gpu.py || tests=$?
+python3 - <<'PY'
 import time, numpy as np, cupy as cp, lorank
 def gpu_time(f, n=5):
     f(); cp.cuda.Device().synchronize(); ts = []
