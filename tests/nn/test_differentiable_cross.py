@@ -72,9 +72,10 @@ def test_gradient_matches_finite_differences_of_sampled_values():
         assert abs(w.grad[i].item() - fd) <= 1e-5 * max(1.0, abs(fd))
 
 
-def test_dmrg_is_refused():
-    with pytest.raises(lorank.errors.ArgumentError, match="dmrg"):
-        lorank.nn.differentiable_cross(family(torch.tensor(1.0)), SHAPE, method="dmrg")
+@pytest.mark.parametrize("method", ["dmrg", "amen"])
+def test_methods_without_fiber_cores_are_refused(method):
+    with pytest.raises(lorank.errors.ArgumentError, match=method):
+        lorank.nn.differentiable_cross(family(torch.tensor(1.0)), SHAPE, method=method)
 
 
 def test_tt_at_matches_the_numpy_train():

@@ -33,7 +33,7 @@ def inverse_sum(idx):
     return 1.0 / (1.0 + idx.sum(axis=1))
 
 
-@pytest.mark.parametrize("method", ["greedy", "maxvol", "dmrg"])
+@pytest.mark.parametrize("method", ["greedy", "maxvol", "amen", "dmrg"])
 def test_recovers_a_low_rank_tensor_exactly(method):
     x = lorank.tt.random((5, 6, 4, 7, 5), [1, 2, 3, 3, 2, 1], rng=3)
     res = lorank.tt.cross(x.at, x.shape, rtol=1e-10, rng=0, method=method)
@@ -44,7 +44,7 @@ def test_recovers_a_low_rank_tensor_exactly(method):
     assert res.n_evals < dense.size  # fewer entries than the tensor has
 
 
-@pytest.mark.parametrize("method", ["greedy", "maxvol", "dmrg"])
+@pytest.mark.parametrize("method", ["greedy", "maxvol", "amen", "dmrg"])
 @pytest.mark.parametrize("rtol", [1e-4, 1e-8])
 def test_accuracy_against_the_dense_tensor(rtol, method):
     shape = (8,) * 6
@@ -58,7 +58,7 @@ def test_accuracy_against_the_dense_tensor(rtol, method):
     assert res.n_sweeps == len(res.history)
 
 
-@pytest.mark.parametrize("method", ["greedy", "maxvol", "dmrg"])
+@pytest.mark.parametrize("method", ["greedy", "maxvol", "amen", "dmrg"])
 def test_cache_never_asks_twice_and_counts_exactly(method):
     rec = Recorder(inverse_sum)
     res = lorank.tt.cross(rec, (6,) * 7, rtol=1e-8, rng=2, method=method)
@@ -68,10 +68,10 @@ def test_cache_never_asks_twice_and_counts_exactly(method):
     assert len(rec2.asked) == res2.n_evals > len(set(rec2.asked))  # repeats without cache
 
 
-@pytest.mark.parametrize("method", ["greedy", "maxvol", "dmrg"])
+@pytest.mark.parametrize("method", ["greedy", "maxvol", "amen", "dmrg"])
 def test_max_evals_is_respected_exactly(method):
     rec = Recorder(inverse_sum)
-    budget = {"greedy": 1500, "maxvol": 3000, "dmrg": 12000}[method]
+    budget = {"greedy": 1500, "maxvol": 3000, "amen": 3000, "dmrg": 12000}[method]
     with pytest.warns(ConvergenceWarning):
         res = lorank.tt.cross(rec, (10,) * 8, rtol=1e-12, max_evals=budget, rng=0, method=method)
     assert len(rec.asked) == res.n_evals <= budget
@@ -105,7 +105,7 @@ def test_zeros_needles_and_huge_values_give_no_nan():
     assert err < 1e-7
 
 
-@pytest.mark.parametrize("method", ["greedy", "maxvol", "dmrg"])
+@pytest.mark.parametrize("method", ["greedy", "maxvol", "amen", "dmrg"])
 def test_long_trains(method):
     d = 100
     f = lambda idx: 1.0 / (1.0 + idx.sum(axis=1) / d)  # noqa: E731
@@ -221,3 +221,15 @@ def test_cross_map_of_trains():
         lorank.tt.cross_map(np.exp, [x, lorank.tt.ones((6, 5, 7, 3))])
     with pytest.raises(ShapeError, match="TT"):
         lorank.tt.cross_map(np.exp, [])
+
+
+def test_oracle_asks_a_repeated_index_once():
+    from lorank.tt._oracle import Oracle
+
+    rec = Recorder(inverse_sum)
+    oracle = Oracle(rec, (5, 5, 5), max_evals=None, cache=True, who="cross")
+    idx = np.array([[1, 2, 3], [0, 0, 0], [1, 2, 3], [4, 4, 4], [0, 0, 0]])
+    np.testing.assert_allclose(oracle(idx), inverse_sum(idx))
+    assert sorted(rec.asked) == [(0, 0, 0), (1, 2, 3), (4, 4, 4)] and oracle.n_evals == 3
+    np.testing.assert_allclose(oracle(idx[::-1]), inverse_sum(idx[::-1]))
+    assert len(rec.asked) == 3  # all cached now

@@ -40,7 +40,7 @@ def differentiable_cross(f: Callable[[Any], Any], shape: Sequence[int],
     shape : sequence of int
     **options
         Passed to :func:`lorank.tt.cross` (``rtol``, ``max_rank``, ``rng``, ``method``:
-        'greedy' or 'maxvol'; ArgumentError for 'dmrg').
+        'greedy' or 'maxvol'; ArgumentError for 'dmrg' and 'amen').
 
     Returns
     -------
@@ -56,9 +56,10 @@ def differentiable_cross(f: Callable[[Any], Any], shape: Sequence[int],
     """
     import torch
 
-    if options.get("method", "greedy") == "dmrg":
-        msg = ("differentiable_cross: method='dmrg' builds cores from two-site supercores; "
-               "use 'greedy' (default) or 'maxvol'")
+    if options.get("method", "greedy") in ("dmrg", "amen"):
+        msg = (f"differentiable_cross: method={options['method']!r} builds cores from more than "
+               "the final fibers (two-site supercores, error samples); use 'greedy' (default) "
+               "or 'maxvol'")
         raise ArgumentError(msg)
 
     def values(idx: np.ndarray) -> np.ndarray:

@@ -36,14 +36,26 @@ class Oracle:
         return np.inf if self.max_evals is None else self.max_evals - self.n_evals
 
     def __call__(self, idx: np.ndarray) -> np.ndarray:
-        """Values at the rows of idx (distinct rows), as float64 or complex128."""
-        if self._cache is None or not self.use_cache:
+        """Values at the rows of idx, as float64 or complex128."""
+        if not self.use_cache:
             return self._evaluate(idx)
-        values, found = self._cache.lookup(idx)
-        if found.all():
-            return values
-        missing = np.flatnonzero(~found)
-        fresh = self._evaluate(idx[missing])
+        if self._cache is None:  # nothing evaluated yet (the cache comes with the dtype)
+            values, missing = None, np.arange(len(idx))
+        else:
+            values, found = self._cache.lookup(idx)
+            if found.all():
+                return values
+            missing = np.flatnonzero(~found)
+        # A batch may repeat an index (random samples can): ask for each one once.
+        rows = np.ascontiguousarray(idx[missing])
+        keys = rows.view(np.dtype((np.void, rows.dtype.itemsize * rows.shape[1]))).ravel()
+        _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+        if len(first) < len(rows):
+            fresh = self._evaluate(rows[first])[inverse.ravel()]
+        else:
+            fresh = self._evaluate(rows)
+        if values is None:
+            return fresh
         if fresh.dtype != values.dtype:  # the cache was real and f turned complex: never
             msg = f"{self.who}: f returned complex values after real ones"
             raise NumericalError(msg)
