@@ -47,14 +47,18 @@ void bind_cache(py::module_& m, const char* name) {
              const index_t batch = check(c, idx);
              py::array_t<T> values(batch);
              py::array_t<bool> found(batch);
+             py::array_t<std::int64_t> first(batch);
              {
                py::gil_scoped_release nogil;
                c.lookup(idx.data(), batch, values.mutable_data(),
-                        reinterpret_cast<std::uint8_t*>(found.mutable_data()));
+                        reinterpret_cast<std::uint8_t*>(found.mutable_data()),
+                        first.mutable_data());
              }
-             return py::make_tuple(values, found);
+             return py::make_tuple(values, found, first);
            },
-           py::arg("indices"), "(values, found) for a (batch, d) index array.")
+           py::arg("indices"),
+           "(values, found, first) for a (batch, d) index array: first[b] is the earlier "
+           "position of a repeated uncached index, else -1.")
       .def("insert",
            [check](Cache& c, const Index& idx, const bindings::carray<T>& values) {
              const index_t batch = check(c, idx);

@@ -177,16 +177,18 @@ def test_index_cache_is_exact():
     cache = _core.IndexCacheF64([3, 1000, 7, 2**40])
     idx = np.array([[2, 999, 6, 2**40 - 1], [0, 0, 0, 0], [1, 500, 3, 123456789]], dtype=np.int64)
     cache.insert(idx, np.array([1.5, -2.0, 3.25]))
-    values, found = cache.lookup(np.vstack([idx, [[2, 999, 6, 2**40 - 2]]]))
-    assert found.tolist() == [True, True, True, False]
+    values, found, first = cache.lookup(np.vstack([idx, [[2, 999, 6, 2**40 - 2]]]))
+    assert found.tolist() == [True, True, True, False] and first.tolist() == [-1] * 4
     np.testing.assert_array_equal(values[:3], [1.5, -2.0, 3.25])
     many = np.random.default_rng(0).integers(0, 3, (20000, 4))
     many[:, 1] = np.arange(20000) % 1000
     many[:, 2] = np.arange(20000) % 7
     many = np.unique(many, axis=0)
     cache.insert(many, many[:, 0] * 1000.0 + many[:, 1])
-    values, found = cache.lookup(many)
+    values, found, _ = cache.lookup(many)
     assert found.all() and len(cache) == len(many) + 3
+    _, found, first = cache.lookup(np.array([[0, 1, 2, 3], [0, 1, 2, 4], [0, 1, 2, 3]]))
+    assert first.tolist() == [-1, -1, 0] and not found[0]  # the repeat points back
     np.testing.assert_array_equal(values, many[:, 0] * 1000.0 + many[:, 1])
     with pytest.raises(ShapeError, match="outside"):
         cache.insert(np.array([[3, 0, 0, 0]]), np.array([1.0]))

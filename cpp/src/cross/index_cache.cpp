@@ -2,6 +2,7 @@
 #include "lorank/cross/index_cache.hpp"
 
 #include <algorithm>
+#include <unordered_map>
 
 #include "lorank/core/error.hpp"
 
@@ -136,6 +137,26 @@ index_t IndexCache<T>::lookup(const std::int64_t* idx, index_t batch, T* values,
       values[b] = values_[s];
       ++hits;
     }
+  }
+  return hits;
+}
+
+template <class T>
+index_t IndexCache<T>::lookup(const std::int64_t* idx, index_t batch, T* values,
+                              std::uint8_t* found, std::int64_t* first) const {
+  const index_t hits = lookup(idx, batch, values, found);  // leaves the batch's keys packed
+  std::unordered_map<std::uint64_t, std::vector<index_t>> seen;
+  for (index_t b = 0; b < batch; ++b) {
+    first[b] = -1;
+    if (found[b]) continue;
+    const std::uint64_t* key = batch_keys_.data() + b * words_;
+    auto& same_hash = seen[batch_hash_[b]];
+    for (index_t e : same_hash)
+      if (std::equal(key, key + words_, batch_keys_.data() + e * words_)) {
+        first[b] = e;
+        break;
+      }
+    if (first[b] < 0) same_hash.push_back(b);
   }
   return hits;
 }

@@ -40,27 +40,25 @@ class Oracle:
         if not self.use_cache:
             return self._evaluate(idx)
         if self._cache is None:  # nothing evaluated yet (the cache comes with the dtype)
-            values, missing = None, np.arange(len(idx))
-        else:
-            values, found = self._cache.lookup(idx)
-            if found.all():
-                return values
-            missing = np.flatnonzero(~found)
-        # A batch may repeat an index (random samples can): ask for each one once.
-        rows = np.ascontiguousarray(idx[missing])
+            return self._evaluate_distinct(idx)
+        values, found, first = self._cache.lookup(idx)
+        if found.all():
+            return values
+        # A batch may repeat an index (random samples can): each new one is asked once.
+        new = np.flatnonzero(~found & (first < 0))
+        values[new] = self._evaluate(idx[new])  # cast to the cache's dtype there
+        repeats = np.flatnonzero(first >= 0)
+        values[repeats] = values[first[repeats]]
+        return values
+
+    def _evaluate_distinct(self, idx: np.ndarray) -> np.ndarray:
+        """The first batch (no cache yet): repeated rows asked once."""
+        rows = np.ascontiguousarray(idx)
         keys = rows.view(np.dtype((np.void, rows.dtype.itemsize * rows.shape[1]))).ravel()
         _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-        if len(first) < len(rows):
-            fresh = self._evaluate(rows[first])[inverse.ravel()]
-        else:
-            fresh = self._evaluate(rows)
-        if values is None:
-            return fresh
-        if fresh.dtype != values.dtype:  # the cache was real and f turned complex: never
-            msg = f"{self.who}: f returned complex values after real ones"
-            raise NumericalError(msg)
-        values[missing] = fresh
-        return values
+        if len(first) == len(rows):
+            return self._evaluate(rows)
+        return self._evaluate(rows[first])[inverse.ravel()]
 
     def _evaluate(self, idx: np.ndarray) -> np.ndarray:
         if len(idx) > self.remaining():

@@ -23,6 +23,12 @@ class IndexCache {
   /// index outside the shape.
   index_t lookup(const std::int64_t* idx, index_t batch, T* values, std::uint8_t* found) const;
 
+  /// As lookup, and for each index not cached, `first[b]` = the position of its first
+  /// occurrence in the batch when it repeats an earlier one, else -1 (so a caller evaluates
+  /// each new index once).
+  index_t lookup(const std::int64_t* idx, index_t batch, T* values, std::uint8_t* found,
+                 std::int64_t* first) const;
+
   /// Stores (or overwrites) the values of `batch` multi-indices.
   void insert(const std::int64_t* idx, index_t batch, const T* values);
 
