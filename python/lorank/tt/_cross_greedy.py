@@ -19,7 +19,6 @@ from lorank.tt._oracle import Oracle
 from lorank.tt.tensor import TT
 
 ROOK_STEPS = 3  # alternations of the rook search (row, column) per pivot
-STARTS = 1  # random columns the search starts from (the best one goes on)
 PROBES = 64  # random entries checked for a global pivot when the local searches stall
 
 
@@ -33,10 +32,24 @@ class GreedyState:
         self.floor = floor  # errors at most this large add no pivot
         self._interp: list = [None] * (d + 1)  # T_{k-1} inv(P_k) per bond, and its key
         self._interp_key: list = [None] * (d + 1)
+        self._block: list = [None] * (d + 1)  # superblock row and column indices per bond
+        self._block_key: list = [None] * (d + 1)
         self.left = [start[None, :k].copy() for k in range(d + 1)]
         self.right = [start[None, k:].copy() for k in range(d + 1)]
         self.fibers = [oracle(fiber(self.left[k], shape[k], self.right[k + 1])).reshape(1, shape[k], 1)
                        for k in range(d)]
+
+    def superblock_indices(self, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Multi-indices of the superblock's rows (I_{k-1} x [n_{k-1}]) and columns
+        ([n_k] x J_{k+1}) at bond k, cached while those sets keep their sizes."""
+        key = (len(self.left[k - 1]), len(self.right[k + 1]))
+        if self._block_key[k] != key:
+            n0, n1 = self.shape[k - 1], self.shape[k]
+            self._block[k] = (
+                extend_left(self.left[k - 1], n0, np.arange(key[0] * n0)),
+                extend_right(n1, self.right[k + 1], np.arange(n1 * key[1])))
+            self._block_key[k] = key
+        return self._block[k]
 
     def interpolation(self, k: int) -> np.ndarray:
         """T_{k-1} inv(P_k) as an (r_{k-1} n_{k-1}) x r_k matrix, computed as Q inv(Q[rows])
@@ -163,42 +176,28 @@ class _BondSearch:
     Pi = f((I_{k-1} x [n_{k-1}]) x ([n_k] x J_{k+1})) at bond k."""
 
     def __init__(self, state: GreedyState, k: int, gen: np.random.Generator) -> None:
-        n0, n1 = state.shape[k - 1], state.shape[k]
         self.k, self.state = k, state
         self.left_t = state.fibers[k - 1].reshape(-1, state.fibers[k - 1].shape[2])
         self.right_t = state.fibers[k].reshape(state.fibers[k].shape[0], -1)
         self.coef_left = state.interpolation(k)  # T_{k-1} inv(P_k)
-        self.rows_all = extend_left(state.left[k - 1], n0, np.arange(self.left_t.shape[0]))
-        self.cols_all = extend_right(n1, state.right[k + 1], np.arange(self.right_t.shape[1]))
-        width = self.right_t.shape[1]
-        self.starts = gen.choice(width, size=min(STARTS, width), replace=False)
-        self.j = int(self.starts[0])
-        self.i, self.best, self.settled, self.first = 0, 0.0, False, True
+        self.rows_all, self.cols_all = state.superblock_indices(k)
+        self.j = int(gen.integers(0, self.right_t.shape[1]))  # the search starts at a random column
+        self.i, self.best, self.settled = 0, 0.0, False
         self.col_values, self.col_j, self.row_values = None, -1, None
 
     def column_indices(self) -> np.ndarray:
-        """The current column of the superblock (all start columns in the first step)."""
-        cols = self.starts if self.first else [self.j]
+        """The current column j of the superblock."""
         m, k = self.rows_all.shape
-        out = np.empty((len(cols), m, k + self.cols_all.shape[1]), dtype=np.int64)
-        out[:, :, :k] = self.rows_all
-        out[:, :, k:] = self.cols_all[np.asarray(cols)][:, None, :]
-        return out.reshape(-1, out.shape[2])
+        out = np.empty((m, k + self.cols_all.shape[1]), dtype=np.int64)
+        out[:, :k] = self.rows_all
+        out[:, k:] = self.cols_all[self.j]
+        return out
 
     def take_column(self, values: np.ndarray) -> np.ndarray:
-        """Row of the largest error in the current column(s); returns that row's indices."""
-        if self.first:
-            cols = values.reshape(len(self.starts), -1).T
-            err = np.abs(cols - self.coef_left @ self.right_t[:, self.starts])
-            flat = int(np.argmax(err))
-            self.i, which = divmod(flat, len(self.starts))
-            self.j = int(self.starts[which])
-            self.col_values, self.col_j = cols[:, which], self.j
-            self.first = False
-        else:
-            self.col_values, self.col_j = values, self.j
-            if not self.settled:
-                self.i = int(np.argmax(np.abs(values - self.coef_left @ self.right_t[:, self.j])))
+        """Row of the largest error in the current column; returns that row's indices."""
+        self.col_values, self.col_j = values, self.j
+        if not self.settled:
+            self.i = int(np.argmax(np.abs(values - self.coef_left @ self.right_t[:, self.j])))
         k = self.rows_all.shape[1]
         out = np.empty((len(self.cols_all), k + self.cols_all.shape[1]), dtype=np.int64)
         out[:, :k] = self.rows_all[self.i]
