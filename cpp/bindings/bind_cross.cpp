@@ -4,6 +4,7 @@
 #include <pybind11/stl.h>
 
 #include "arrays.hpp"
+#include "lorank/cross/greedy.hpp"
 #include "lorank/cross/index_cache.hpp"
 #include "lorank/cross/maxvol.hpp"
 
@@ -106,6 +107,52 @@ void bind_cross(py::module_& m) {
       },
       py::arg("a"), py::arg("tol"), py::arg("min_rows"), py::arg("max_rows"),
       py::arg("maxvol_iter"), py::arg("start") = std::vector<index_t>{}, "(rows, coef, added) of rect_maxvol (lorank::cross::rect_maxvol).");
+  using cross::GreedyCross;
+  py::class_<GreedyCross>(m, "GreedyCross",
+                          "Greedy cross sweeps as a state machine (lorank::cross::GreedyCross).")
+      .def(py::init<std::vector<index_t>, const std::vector<std::int64_t>&, double>(),
+           py::arg("shape"), py::arg("start"), py::arg("floor"))
+      .def("pending_rows", &GreedyCross::pending_rows)
+      .def("pending",
+           [](const GreedyCross& g) {
+             const auto d = py::ssize_t(g.ranks().size() - 1);
+             std::vector<std::int64_t> copy = g.pending();
+             return bindings::to_numpy(std::move(copy), {py::ssize_t(g.pending_rows()), d});
+           })
+      .def("feed",
+           [](GreedyCross& g, const bindings::carray<double>& v) {
+             g.feed(v.data(), index_t(v.size()));
+           },
+           py::arg("values"))
+      .def("begin_sweep", &GreedyCross::begin_sweep, py::arg("seeds"), py::arg("max_rank"))
+      .def("added", &GreedyCross::added)
+      .def("largest", &GreedyCross::largest)
+      .def("begin_global_pivot", &GreedyCross::begin_global_pivot, py::arg("point"),
+           py::arg("max_rank"))
+      .def("global_kept", &GreedyCross::global_kept)
+      .def("ranks", &GreedyCross::ranks)
+      .def("cores",
+           [](GreedyCross& g) {
+             auto cores = g.cores();
+             const auto r = g.ranks();
+             py::list out;
+             for (size_t k = 0; k < cores.size(); ++k) {
+               const auto n = py::ssize_t(cores[k].size()) / (r[k] * r[k + 1]);
+               out.append(bindings::to_numpy(std::move(cores[k]), {r[k], n, r[k + 1]}));
+             }
+             return out;
+           })
+      .def("sets", [](const GreedyCross& g) {
+        auto pack = [](const std::vector<cross::IndexRows>& sets) {
+          py::list out;
+          for (const auto& s : sets) {
+            std::vector<std::int64_t> copy = s.data;
+            out.append(bindings::to_numpy(std::move(copy), {s.rows, s.width}));
+          }
+          return out;
+        };
+        return py::make_tuple(pack(g.left()), pack(g.right()));
+      });
   bind_cache<double>(m, "IndexCacheF64");
   bind_cache<cdouble>(m, "IndexCacheC128");
 }

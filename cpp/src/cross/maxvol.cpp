@@ -67,10 +67,10 @@ std::vector<index_t> lu_pivots(const T* a, index_t n, index_t r, std::vector<T>&
   return {order.begin(), order.begin() + r};
 }
 
-// C = A inv(A[rows]) (n x r) by Gaussian elimination with partial pivoting of A[rows]^T;
-// false (c untouched) when A[rows] is numerically singular.
+}  // namespace
+
 template <class T>
-bool coefficients(const T* a, index_t n, index_t r, const std::vector<index_t>& rows,
+bool interpolation_coefficients(const T* a, index_t n, index_t r, const std::vector<index_t>& rows,
                   std::vector<T>& c) {
   using R = real_t<T>;
   std::vector<T> m(r * r);  // m[i * r + j] = A[rows[j], i]: A[rows]^T, row-major
@@ -116,6 +116,8 @@ bool coefficients(const T* a, index_t n, index_t r, const std::vector<index_t>& 
     for (index_t k = 0; k < r; ++k) c[rows[j] * r + k] = T(j == k ? 1 : 0);
   return true;
 }
+
+namespace {
 
 // Distinct rows in [0, n).
 void check_rows(const std::vector<index_t>& rows, index_t n, const char* who) {
@@ -163,7 +165,7 @@ Maxvol<T> maxvol(const T* a, index_t n, index_t r, double tol, index_t maxiter,
   check_rows(start, n, "maxvol");
   Maxvol<T> out;
   std::vector<T>& c = out.coef;
-  if (!start.empty() && coefficients(a, n, r, start, c))
+  if (!start.empty() && interpolation_coefficients(a, n, r, start, c))
     out.rows = start;
   else
     out.rows = lu_pivots(a, n, r, c);
@@ -267,6 +269,8 @@ Maxvol<T> rect_maxvol(const T* a, index_t n, index_t r, double tol, index_t min_
 }
 
 #define LORANK_INSTANTIATE(T)                                                              \
+  template bool interpolation_coefficients<T>(const T*, index_t, index_t,                    \
+                                              const std::vector<index_t>&, std::vector<T>&); \
   template Maxvol<T> maxvol<T>(const T*, index_t, index_t, double, index_t,              \
                                const std::vector<index_t>&);                              \
   template Maxvol<T> rect_maxvol<T>(const T*, index_t, index_t, double, index_t, index_t, \

@@ -21,7 +21,7 @@ from lorank._results import CrossResult, CrossSweep
 from lorank.errors import ArgumentError, ConvergenceWarning, ShapeError
 from lorank.linalg import maxvol
 from lorank.tt._cross_dmrg import dmrg_sweep
-from lorank.tt._cross_greedy import GreedyState
+from lorank.tt._cross_greedy import CompiledGreedy, GreedyState
 from lorank.tt._cross_sets import (
     basis,
     choose,
@@ -36,6 +36,8 @@ from lorank.tt.tensor import TT
 __all__ = ["cross"]
 
 CROSS_METHODS = ("greedy", "maxvol", "amen", "dmrg")
+# Real values run the greedy sweeps in C++ (GreedyState, in Python, is its twin).
+COMPILED_GREEDY = True
 
 
 def cross(
@@ -335,7 +337,7 @@ def _enriched(q: np.ndarray, err: np.ndarray, max_rank: int) -> np.ndarray:
 
 def _greedy_start(oracle: Oracle, shape: tuple[int, ...],
                   check: tuple[np.ndarray, np.ndarray] | None, gen: np.random.Generator,
-                  rtol: float) -> GreedyState:
+                  rtol: float) -> GreedyState | CompiledGreedy:
     """The first pivot: the largest sampled value (validation points, else 64 random ones).
     Errors below rtol / 1000 of it (or 1e-12) are not worth a pivot: at rounding level
     they would only make the pivot matrices singular."""
@@ -345,16 +347,19 @@ def _greedy_start(oracle: Oracle, shape: tuple[int, ...],
     idx, values = check
     best = int(np.argmax(np.abs(values)))
     floor = max(rtol * 1e-3, 1e-12) * float(np.abs(values[best]))
-    return GreedyState(oracle, shape, idx[best].astype(np.int64), floor)
+    start = idx[best].astype(np.int64)
+    if oracle.dtype == np.float64 and COMPILED_GREEDY:
+        return CompiledGreedy(oracle, shape, start, floor)
+    return GreedyState(oracle, shape, start, floor)
 
 
-def _greedy_sweep(state: GreedyState, forward: bool, max_rank: int,
+def _greedy_sweep(state: GreedyState | CompiledGreedy, forward: bool, max_rank: int,
                   gen: np.random.Generator) -> list[np.ndarray]:
     """One round of pivot searches at every bond (at most one new pivot each); a global
     pivot when they find (almost) nothing."""
-    before = sum(len(a) for a in state.left[1:-1])
+    before = state.pivots()
     state.sweep(max_rank, gen)
-    if sum(len(a) for a in state.left[1:-1]) - before <= max(1, (len(state.shape) - 1) // 10):
+    if state.pivots() - before <= max(1, (len(state.shape) - 1) // 10):
         state.add_global_pivot(max_rank, gen)
     return state.cores()
 

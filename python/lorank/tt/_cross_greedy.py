@@ -20,6 +20,7 @@ from lorank.tt.tensor import TT
 
 ROOK_STEPS = 3  # alternations of the rook search (row, column) per pivot
 PROBES = 64  # random entries checked for a global pivot when the local searches stall
+TRIES = 3  # global pivots tried (each refreshes the fibers) before giving up for a sweep
 
 
 class GreedyState:
@@ -38,6 +39,9 @@ class GreedyState:
         self.right = [start[None, k:].copy() for k in range(d + 1)]
         self.fibers = [oracle(fiber(self.left[k], shape[k], self.right[k + 1])).reshape(1, shape[k], 1)
                        for k in range(d)]
+
+    def pivots(self) -> int:
+        return int(sum(len(a) for a in self.left[1:-1]))
 
     def superblock_indices(self, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Multi-indices of the superblock's rows (I_{k-1} x [n_{k-1}]) and columns
@@ -121,17 +125,15 @@ class GreedyState:
         against the current train) becomes a pivot at every bond at once, its prefixes
         joining the I_k and its suffixes the J_k, so the sets stay nested (the global
         pivots of TCI, Nunez Fernandez et al. 2022). Returns its error (0 if none added)."""
-        idx = np.column_stack([gen.integers(0, n, PROBES) for n in self.shape]).astype(np.int64)
-        values = self.oracle(idx)
-        err = np.abs(values - TT._trusted(self.cores()).at(idx))
-        for cand in np.argsort(-err)[:8]:
-            if err[cand] <= self.floor:
-                break
-            point = idx[cand]
+        tries = 0
+        for point, err in _candidates(self, gen):
             # Nested and square only if the point is new on both sides of every bond.
             if not all(len(self.left[k]) < max_rank and not _contains(self.left[k], point[:k])
                        and not _contains(self.right[k], point[k:]) for k in range(1, self.d)):
                 continue
+            if tries == TRIES:
+                break
+            tries += 1
             saved = ([a.copy() for a in self.left], [b.copy() for b in self.right],
                      list(self.fibers))
             for k in range(1, self.d):
@@ -143,7 +145,7 @@ class GreedyState:
                 self.fibers[k] = v.reshape(len(self.left[k]), self.shape[k],
                                            len(self.right[k + 1]))
             if self._well_conditioned():
-                return float(err[cand])
+                return err
             self.left, self.right, self.fibers = saved  # a bond it cannot interpolate through
         return 0.0
 
@@ -228,6 +230,18 @@ class _BondSearch:
                     or _contains(self.state.right[self.k], self.pivot_col))
 
 
+def _candidates(state: GreedyState | CompiledGreedy, gen: np.random.Generator):
+    """Global pivot candidates: the PROBES random entries above the floor, worst error of
+    the current train first, with that error. Callers skip those not new at every bond (with
+    few values per mode most are not, near the ends) and try at most TRIES of the rest."""
+    idx = np.column_stack([gen.integers(0, n, PROBES) for n in state.shape]).astype(np.int64)
+    err = np.abs(state.oracle(idx) - TT._trusted(state.cores()).at(idx))
+    for cand in np.argsort(-err):
+        if err[cand] <= state.floor:
+            return
+        yield idx[cand], float(err[cand])
+
+
 def _contains(rows: np.ndarray, row: np.ndarray) -> bool:
     return bool((rows == row).all(axis=1).any())
 
@@ -239,3 +253,55 @@ def _solve(p: np.ndarray, b: np.ndarray) -> np.ndarray:
         return np.linalg.solve(p, b)
     except np.linalg.LinAlgError:
         return np.linalg.lstsq(p, b, rcond=None)[0]
+
+
+class CompiledGreedy:
+    """GreedyState's sweeps run by the compiled state machine (lorank::cross::GreedyCross,
+    float64 values): Python only evaluates the batches of indices it asks for."""
+
+    def __init__(self, oracle: Oracle, shape: tuple[int, ...], start: np.ndarray,
+                 floor: float) -> None:
+        from lorank import _core
+
+        self.oracle, self.shape, self.d, self.floor = oracle, shape, len(shape), floor
+        self.engine = _core.GreedyCross(list(shape), [int(i) for i in start], float(floor))
+        self._drain()
+
+    def _drain(self) -> None:
+        engine = self.engine
+        while engine.pending_rows() > 0:
+            engine.feed(np.ascontiguousarray(self.oracle(engine.pending()), dtype=np.float64))
+
+    def sweep(self, max_rank: int, gen: np.random.Generator) -> float:
+        seeds = gen.integers(0, 2**62, self.d - 1)
+        self.engine.begin_sweep([int(s) for s in seeds], max_rank)
+        self._drain()
+        return float(self.engine.largest())
+
+    def pivots(self) -> int:
+        return int(sum(self.engine.ranks()[1:-1]))
+
+    def add_global_pivot(self, max_rank: int, gen: np.random.Generator) -> float:
+        """As GreedyState.add_global_pivot (same probes, same acceptance)."""
+        tries = 0
+        for point, err in _candidates(self, gen):
+            if tries == TRIES:
+                break
+            if not self.engine.begin_global_pivot([int(i) for i in point], max_rank):
+                continue  # not new at some bond: nothing changed
+            tries += 1
+            self._drain()
+            if self.engine.global_kept():
+                return err
+        return 0.0
+
+    def cores(self) -> list[np.ndarray]:
+        return list(self.engine.cores())
+
+    @property
+    def left(self) -> list[np.ndarray]:
+        return list(self.engine.sets()[0])
+
+    @property
+    def right(self) -> list[np.ndarray]:
+        return list(self.engine.sets()[1])

@@ -47,4 +47,11 @@ Maxvol<T> rect_maxvol(const T* a, index_t n, index_t r, double tol, index_t min_
                       index_t max_rows, index_t maxvol_iter,
                       const std::vector<index_t>& start = {});
 
+/// C = A inv(A[rows]) for A (n x r, row-major) and r distinct rows, by Gaussian elimination
+/// with partial pivoting of A[rows]^T (O(r^3 + n r^2)); false, leaving c unspecified, when
+/// A[rows] is numerically singular.
+template <class T>
+bool interpolation_coefficients(const T* a, index_t n, index_t r,
+                                const std::vector<index_t>& rows, std::vector<T>& c);
+
 }  // namespace lorank::cross
