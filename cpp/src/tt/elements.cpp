@@ -28,9 +28,10 @@ std::vector<T> at(const TrainView<T>& x, const std::int64_t* idx, index_t batch)
     std::int64_t exponent = 0;
     for (index_t k = 0; k < d; ++k) {
       const CoreView<T>& c = x[k];
-      std::fill(nv.begin(), nv.begin() + c.r1, T(0));
       const T* slice = c.data + idx[s * d + k] * c.r1;
-      for (index_t a = 0; a < c.r0; ++a) {
+      const T v0 = v[0];
+      for (index_t b = 0; b < c.r1; ++b) nv[b] = v0 * slice[b];
+      for (index_t a = 1; a < c.r0; ++a) {
         const T va = v[a];
         const T* row = slice + a * c.n * c.r1;
         for (index_t b = 0; b < c.r1; ++b) nv[b] += va * row[b];
@@ -38,7 +39,8 @@ std::vector<T> at(const TrainView<T>& x, const std::int64_t* idx, index_t batch)
       v.swap(nv);
       double mx = 0.0;
       for (index_t b = 0; b < c.r1; ++b) mx = std::max(mx, double(std::abs(v[b])));
-      detail::rescale_drifted(c.r1, v.data(), mx, exponent);
+      // Only a row far from 1 is rescaled (the usual case is a comparison, not a frexp).
+      if (!(mx <= 0x1p32 && mx >= 0x1p-32)) detail::rescale_drifted(c.r1, v.data(), mx, exponent);
     }
     detail::scale_pow2(1, v.data(), exponent);
     out[s] = v[0];
