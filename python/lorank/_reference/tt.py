@@ -13,7 +13,9 @@ import builtins
 import math
 from typing import Any
 
-from lorank._device import array_module
+import numpy as np
+
+from lorank._device import array_module, is_cupy
 from lorank._pow2 import balanced_cores, ldexp_or_inf, pow2_exponent, spread_pow2, times_pow2
 
 
@@ -110,7 +112,10 @@ def round(  # noqa: A001  (mirrors the compiled function's name)
     """
     d = len(cores)
     caps = [_cap(max_rank, d - 2 - k) for k in range(d - 1)]
-    out, err, norm, rel = _round_right_to_left(_mirror(cores), rtol, caps)
+    # On the GPU (CuPy) the default 'orth-gram' truncates through Gram eigendecompositions
+    # where that is as good as the SVD: a small SVD there costs ~4 ms, an eigh ~0.7 ms.
+    gram = method == "orth-gram" and is_cupy(cores[0]) and cores[0].dtype == np.float64
+    out, err, norm, rel = _round_right_to_left(_mirror(cores), rtol, caps, gram)
     return _mirror(out), err, norm, rel
 
 
@@ -119,7 +124,41 @@ def _mirror(cores: list[Any]) -> list[Any]:
     return [c.transpose(2, 1, 0).copy() for c in reversed(cores)]
 
 
-def _round_right_to_left(cores: list[Any], rtol: float, max_rank: list[int]):
+def _gram_bond(m: Any, delta2: float, cap: int) -> tuple[Any, Any, float] | None:
+    """Truncation of the bond whose left unfolding is m (rows x r1, tall) through the
+    eigendecomposition of its Gram matrix m^H m, or None where that shortcut could be less
+    accurate than the SVD (the same tests as the compiled gram_bond): returns the new core
+    (rows x rank), the factor for the next core (rank x r1) and the squared error."""
+    xp = array_module(m)
+    k = m.shape[1]
+    if m.shape[0] < k:
+        return None
+    w, v = xp.linalg.eigh(m.conj().T @ m)
+    lam = [float(x) for x in (w.get() if is_cupy(w) else w)[::-1]]  # one transfer
+    eps = float(np.finfo(np.float64).eps)
+    top = max(lam[0], 0.0)
+    noise = k * eps * top
+    sig = [math.sqrt(x) if x > noise else 0.0 for x in lam]
+    rank, tail2 = _rank(np.asarray(sig), delta2, cap)
+    s1, last = sig[0], sig[rank - 1]
+    noise2 = 10.0 * k * eps * s1 * s1
+    allowed = max(math.sqrt(delta2), math.sqrt(tail2))
+    tail_resolved = allowed >= 1e3 * math.sqrt(eps) * s1
+    cap_sets_rank = tail2 > delta2 + noise2
+    rank_certain = last * last > delta2 + noise2 and (rank == k or (cap > 0 and rank == cap))
+    if not (s1 > 0 and last > 0 and last >= 1e-4 * s1
+            and (tail_resolved or cap_sets_rank or rank_certain)):
+        return None
+    vr = v[:, ::-1][:, :rank]
+    s = xp.asarray(sig[:rank], dtype=m.dtype)
+    core = (m @ vr) / s
+    right = s[:, None] * vr.conj().T
+    if rank < k and not (tail_resolved and tail2 >= 1e6 * k * eps * s1 * s1):
+        tail2 = float(xp.linalg.norm(m - core @ right)) ** 2  # too small to read off lam
+    return core, right, tail2
+
+
+def _round_right_to_left(cores: list[Any], rtol: float, max_rank: list[int], gram: bool = False):
     xp = array_module(*cores)
     cores, exponent = _right_orthogonalize(cores)
     e0 = pow2_exponent(cores[0])
@@ -131,11 +170,18 @@ def _round_right_to_left(cores: list[Any], rtol: float, max_rank: list[int]):
     err2 = 0.0
     for k in range(d - 1):
         r0, n, r1 = cores[k].shape
-        u, s, vh = xp.linalg.svd(cores[k].reshape(r0 * n, r1), full_matrices=False)
-        rank, tail = _rank(s, delta2, _cap(max_rank, k))
+        m = cores[k].reshape(r0 * n, r1)
+        got = _gram_bond(m, delta2, _cap(max_rank, k)) if gram else None
+        if got is not None:
+            core, right, tail = got
+            rank = core.shape[1]
+        else:
+            u, s, vh = xp.linalg.svd(m, full_matrices=False)
+            rank, tail = _rank(s, delta2, _cap(max_rank, k))
+            core, right = u[:, :rank], s[:rank, None] * vh[:rank]
         err2 += tail
-        cores[k] = u[:, :rank].reshape(r0, n, rank)
-        cores[k + 1] = xp.tensordot(s[:rank, None] * vh[:rank], cores[k + 1], axes=1)
+        cores[k] = core.reshape(r0, n, rank)
+        cores[k + 1] = xp.tensordot(right, cores[k + 1], axes=1)
     if exponent:
         cores = spread_pow2(cores, exponent, xp)
     return _with_rel(cores, ldexp_or_inf(math.sqrt(err2), exponent), ldexp_or_inf(norm, exponent))
