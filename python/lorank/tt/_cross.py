@@ -53,7 +53,8 @@ def cross(
     ----------
     f : callable
         ``f(idx)`` takes an int64 array ``(batch, d)`` of multi-indices and returns
-        ``batch`` real or complex values. Calls are batched (one per fiber of the sweep).
+        ``batch`` real or complex values. Calls are batched (a fiber, or one step of every
+        bond's search, per call).
     shape : sequence of int
         Mode sizes ``(n_1, ..., n_d)``.
     rtol : float, default 1e-6
@@ -117,7 +118,8 @@ def cross(
     NumericalError
         ``f`` returned NaN or Inf (the message names the indices).
     ArgumentError
-        ``max_evals`` ran out before the first sweep finished.
+        ``max_evals`` ran out before the first sweep finished, or ``x0`` was given to
+        'greedy'.
 
     Notes
     -----
