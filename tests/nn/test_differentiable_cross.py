@@ -98,3 +98,19 @@ def test_example_fits_the_parameter(capsys):
     module.main()
     last = capsys.readouterr().out.strip().splitlines()[-1]
     assert abs(float(last.split()[2]) - 2.5) < 1e-8
+
+
+def test_modes_of_size_one_keep_their_gradient():
+    theta = torch.tensor(1.5, dtype=torch.float64, requires_grad=True)
+    h = torch.tensor([0.3, 0.2, 0.25, 0.1], dtype=torch.float64)
+
+    def f(idx):  # the shape (6, 1, 5, 7, 1, 6): modes 1 and 4 of size 1
+        return 1.0 / (theta + (idx[:, [0, 2, 3, 5]].to(torch.float64) * h).sum(dim=1))
+
+    cores, res = lorank.nn.differentiable_cross(f, (6, 1, 5, 7, 1, 6), rtol=1e-10, rng=0)
+    assert res.tt.shape == (6, 1, 5, 7, 1, 6) and [c.shape[1] for c in cores] == [6, 1, 5, 7, 1, 6]
+    value = total(cores)
+    value.backward()
+    want, dwant = dense_sums(1.5)
+    assert abs(value.item() - want) <= 1e-8 * abs(want)
+    assert abs(theta.grad.item() - dwant) <= 1e-6 * abs(dwant)

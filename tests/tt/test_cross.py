@@ -268,3 +268,18 @@ def test_compiled_greedy_state_machine_rejects_bad_use():
         g.feed(np.ones(3))
     with pytest.raises(lorank.errors.LorankError, match="pending"):
         g.begin_sweep([0], 4)
+
+
+@pytest.mark.parametrize("method", ["greedy", "maxvol", "amen", "dmrg"])
+def test_modes_of_size_one(method):
+    shape = (1, 5, 1, 6, 1)
+    res = lorank.tt.cross(inverse_sum, shape, rtol=1e-10, rng=0, method=method)
+    dense = dense_of(inverse_sum, shape)
+    assert res.tt.shape == shape and res.converged
+    np.testing.assert_allclose(res.tt.full(), dense, atol=1e-10)
+    single = lorank.tt.cross(lambda idx: np.full(len(idx), 2.5), (1, 1, 1), method=method)
+    assert single.n_evals == 1 and single.tt.full().item() == 2.5
+    if method == "maxvol":  # x0 loses its size-1 modes the same way
+        x0 = lorank.TT.from_dense(dense, rtol=1e-12)
+        warm = lorank.tt.cross(inverse_sum, shape, rtol=1e-10, rng=0, method=method, x0=x0)
+        np.testing.assert_allclose(warm.tt.full(), dense, atol=1e-10)

@@ -138,7 +138,8 @@ const std::vector<double>& GreedyCross::interpolation(index_t k) {
     const std::int64_t* x = left_[k].row(p);
     index_t a0 = 0;
     while (a0 < left_[k - 1].rows && !std::equal(x, x + k - 1, left_[k - 1].row(a0))) ++a0;
-    LORANK_ASSERT(a0 < left_[k - 1].rows);
+    LORANK_CHECK(a0 < left_[k - 1].rows, Error, "GreedyCross: internal error: index sets are "
+                 "not nested at bond ", k);
     rows[p] = a0 * n0 + x[k - 1];
   }
   std::vector<double>& c = interp_[k];
@@ -212,6 +213,8 @@ void GreedyCross::feed(const double* values, index_t count) {
             index_t a0 = 0;
             while (a0 < left_[k - 1].rows && !std::equal(row, row + k - 1, left_[k - 1].row(a0)))
               ++a0;
+            LORANK_CHECK(a0 < left_[k - 1].rows, Error,
+                         "GreedyCross: internal error: index sets are not nested at bond ", k);
             const index_t pos = a0 * n_[k - 1] + row[k - 1];
             for (index_t c = 0; c < r; ++c) sub[p * r + c] = a[pos + c * m];
           }

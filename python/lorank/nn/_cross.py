@@ -6,6 +6,7 @@ Cross-Approximation", ICCV 2021)."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -13,7 +14,7 @@ import numpy as np
 
 from lorank._results import CrossResult
 from lorank.errors import ArgumentError, ShapeError
-from lorank.tt._cross import _cross_with_sets
+from lorank.tt._cross import _cross_with_sets, _expanded
 from lorank.tt._cross_sets import fiber, positions
 
 __all__ = ["differentiable_cross", "tt_at"]
@@ -66,6 +67,31 @@ def differentiable_cross(f: Callable[[Any], Any], shape: Sequence[int],
         with torch.no_grad():
             out = f(torch.from_numpy(idx))
         return out.detach().cpu().numpy()
+
+    dims = tuple(int(n) for n in shape)
+    if 1 in dims and len(dims) > 1:
+        # As cross does: without the size-1 modes, then identity cores put back.
+        keep = [k for k, n in enumerate(dims) if n > 1]
+
+        def reduced(idx: Any) -> Any:
+            full = torch.zeros((idx.shape[0], len(dims)), dtype=torch.int64)
+            full[:, keep] = idx
+            return f(full)
+
+        if not keep:  # a single entry
+            value = f(torch.zeros((1, len(dims)), dtype=torch.int64)).reshape(1, 1, 1)
+            ones = torch.ones((1, 1, 1), dtype=value.dtype)
+            result = _cross_with_sets(values, dims, stacklevel=3, **options)[0]
+            return [value] + [ones] * (len(dims) - 1), result
+        inner, result = differentiable_cross(reduced, [dims[k] for k in keep], **options)
+        cores, it, rank = [], iter(inner), 1
+        for k in range(len(dims)):
+            if k in keep:
+                cores.append(next(it))
+                rank = cores[-1].shape[2]
+            else:
+                cores.append(torch.eye(rank, dtype=inner[0].dtype).reshape(rank, 1, rank))
+        return cores, dataclasses.replace(result, tt=_expanded(result.tt, dims, keep))
 
     result, sets = _cross_with_sets(values, shape, stacklevel=3, **options)
     dims = result.tt.shape

@@ -183,6 +183,32 @@ def _cross_with_sets(
     if method == "greedy" and x0 is not None:
         msg = f"{who}: x0 starts the sweeps of method='maxvol' or 'dmrg'; 'greedy' grows its own pivots"
         raise ArgumentError(msg)
+    if 1 in shape and d > 1:
+        # Modes of size 1 carry no information but starve the searches (a superblock one
+        # entry wide): cross without them, then put identity cores back.
+        keep = [k for k, n in enumerate(shape) if n > 1]
+        if not keep:
+            oracle = Oracle(f, shape, max_evals, cache, who)
+            value = oracle(np.zeros((1, d), dtype=np.int64))
+            cores = [value.reshape(1, 1, 1)] + [np.ones((1, 1, 1), value.dtype)] * (d - 1)
+            step = CrossSweep(sweep=1, n_evals=1, rel_error=0.0, max_rank=1, seconds=0.0)
+            return CrossResult(tt=TT._trusted(cores), n_evals=1, n_sweeps=1, converged=True,
+                               rel_error_estimate=0.0, history=(step,)), None
+
+        def reduced(idx: np.ndarray) -> Any:
+            full = np.zeros((len(idx), d), dtype=np.int64)
+            full[:, keep] = idx
+            return f(full)
+
+        res, _ = _cross_with_sets(
+            reduced, [shape[k] for k in keep], rtol=rtol, max_rank=max_rank,
+            max_evals=max_evals, method=method, x0=None if x0 is None else _squeezed(x0, keep),
+            rng=rng, kick=kick, max_sweeps=max_sweeps, n_validate=n_validate,
+            callback=callback, cache=cache, progress=progress, stacklevel=stacklevel + 1)
+        out = CrossResult(tt=_expanded(res.tt, shape, keep), n_evals=res.n_evals,
+                          n_sweeps=res.n_sweeps, converged=res.converged,
+                          rel_error_estimate=res.rel_error_estimate, history=res.history)
+        return out, None
     gen = np.random.default_rng(rng)
     oracle = Oracle(f, shape, max_evals, cache, who)
     if d == 1:
@@ -415,6 +441,39 @@ def _start(shape: tuple[int, ...], x0: TT | None, gen: np.random.Generator, max_
         right[k] = extend_right(n, right[k + 1], rows)
         carry = (q[rows] @ t).T
     return left, right
+
+
+def _squeezed(x0: TT, keep: list[int]) -> TT:
+    """x0 without its size-1 modes: each such core (a matrix) multiplied into a neighbour."""
+    if not isinstance(x0, TT):
+        msg = f"cross: x0 must be a TT, got {type(x0).__name__}"
+        raise ShapeError(msg)
+    cores, carry = [], None
+    for k, c in enumerate(np.asarray(a) for a in x0.cores):
+        if carry is not None:
+            c = np.tensordot(carry, c, axes=1)
+            carry = None
+        if k in keep:
+            cores.append(c)
+        else:
+            carry = c[:, 0, :]
+    if carry is not None:
+        cores[-1] = np.tensordot(cores[-1], carry, axes=1)
+    return TT._trusted(cores)
+
+
+def _expanded(y: TT, shape: tuple[int, ...], keep: list[int]) -> TT:
+    """y with identity cores (r, 1, r) put back at the modes of size 1."""
+    cores, it = [], iter(y.cores)
+    rank = 1
+    for k in range(len(shape)):
+        if k in keep:
+            c = next(it)
+            cores.append(c)
+            rank = c.shape[2]
+        else:
+            cores.append(np.eye(rank, dtype=y.dtype).reshape(rank, 1, rank))
+    return TT._trusted(cores)
 
 
 def _single_mode(oracle: Oracle, shape: tuple[int, ...], rtol: float, max_rank: int) -> CrossResult:
