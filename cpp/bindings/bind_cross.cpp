@@ -115,9 +115,8 @@ void bind_cross(py::module_& m) {
       .def("pending_rows", &GreedyCross::pending_rows)
       .def("pending",
            [](const GreedyCross& g) {
-             const auto d = py::ssize_t(g.ranks().size() - 1);
              std::vector<std::int64_t> copy = g.pending();
-             return bindings::to_numpy(std::move(copy), {py::ssize_t(g.pending_rows()), d});
+             return bindings::to_numpy(std::move(copy), {g.pending_rows(), g.ndim()});
            })
       .def("feed",
            [](GreedyCross& g, const bindings::carray<double>& v) {

@@ -62,10 +62,10 @@ GreedyCross::GreedyCross(std::vector<index_t> shape, const std::vector<std::int6
   segments_.clear();
   for (index_t k = 0; k < d_; ++k) emit_fiber(k);
   phase_ = Phase::Init;
-  request(0);
+  request();
 }
 
-void GreedyCross::request(index_t) { pending_rows_ = index_t(pending_.size()) / d_; }
+void GreedyCross::request() { pending_rows_ = index_t(pending_.size()) / d_; }
 
 // All multi-indices (I_k[a], i, J_{k+1}[b]), a-major, then i, then b.
 void GreedyCross::emit_fiber(index_t k) {
@@ -97,7 +97,7 @@ void GreedyCross::emit_columns(bool only_stale) {
     }
     segments_.push_back({s, q.m});
   }
-  request(0);
+  request();
 }
 
 // Row i of each unsettled search's superblock.
@@ -117,22 +117,24 @@ void GreedyCross::emit_rows() {
     }
     segments_.push_back({s, q.w});
   }
-  request(0);
+  request();
 }
 
-const std::vector<double>& GreedyCross::interpolation(index_t k) {
-  const std::pair<index_t, index_t> key{left_[k - 1].rows, right_[k].rows};
-  if (interp_key_[k] == key) return interp_[k];
-  const index_t n0 = n_[k - 1], m = key.first * n0, r = key.second;
-  const std::vector<double>& t = fibers_[k - 1];  // row-major (m x r)
-  std::vector<double> a(m * r), rr(r * r);
+// Q of the thin QR of fiber T_{k-1} unfolded as (r_{k-1} n_{k-1}) x r_k, row-major.
+std::vector<double> GreedyCross::orthonormal_fiber(index_t k) const {
+  const index_t m = left_[k - 1].rows * n_[k - 1], r = right_[k].rows;
+  const std::vector<double>& t = fibers_[k - 1];
+  std::vector<double> a(m * r), rr(r * r), q(m * r);
   for (index_t i = 0; i < m; ++i)
     for (index_t c = 0; c < r; ++c) a[i + c * m] = t[i * r + c];
   lapack::qr(m, r, a.data(), m, rr.data());
-  std::vector<double> q(m * r);
   for (index_t i = 0; i < m; ++i)
     for (index_t c = 0; c < r; ++c) q[i * r + c] = a[i + c * m];
-  // Positions of I_k among I_{k-1} x [n_{k-1}]: T_{k-1}[rows] = P_k.
+  return q;
+}
+
+// Positions of I_k among I_{k-1} x [n_{k-1}]: the rows of T_{k-1} that form P_k.
+std::vector<index_t> GreedyCross::pivot_positions(index_t k) const {
   std::vector<index_t> rows(left_[k].rows);
   for (index_t p = 0; p < left_[k].rows; ++p) {
     const std::int64_t* x = left_[k].row(p);
@@ -140,8 +142,17 @@ const std::vector<double>& GreedyCross::interpolation(index_t k) {
     while (a0 < left_[k - 1].rows && !std::equal(x, x + k - 1, left_[k - 1].row(a0))) ++a0;
     LORANK_CHECK(a0 < left_[k - 1].rows, Error, "GreedyCross: internal error: index sets are "
                  "not nested at bond ", k);
-    rows[p] = a0 * n0 + x[k - 1];
+    rows[p] = a0 * n_[k - 1] + x[k - 1];
   }
+  return rows;
+}
+
+const std::vector<double>& GreedyCross::interpolation(index_t k) {
+  const std::pair<index_t, index_t> key{left_[k - 1].rows, right_[k].rows};
+  if (interp_key_[k] == key) return interp_[k];
+  const index_t m = key.first * n_[k - 1], r = key.second;
+  const std::vector<double> q = orthonormal_fiber(k);
+  const std::vector<index_t> rows = pivot_positions(k);
   std::vector<double>& c = interp_[k];
   if (!interpolation_coefficients(q.data(), m, r, rows, c)) {
     // Q[rows] singular (a function zero where the pivots started): the pseudo-inverse.
@@ -200,24 +211,14 @@ void GreedyCross::feed(const double* values, index_t count) {
       if (phase_ == Phase::Global) {
         global_kept_ = true;
         for (index_t k = 1; k < d_ && global_kept_; ++k) {
-          // cond(Q[rows]) from the rows of the fiber's orthonormal basis.
-          const index_t m = left_[k - 1].rows * n_[k - 1], r = right_[k].rows;
-          std::vector<double> a(m * r), rr(r * r);
-          for (index_t i = 0; i < m; ++i)
-            for (index_t c = 0; c < r; ++c) a[i + c * m] = fibers_[k - 1][i * r + c];
-          lapack::qr(m, r, a.data(), m, rr.data());
+          // cond(Q[rows]): the rows of the fiber's orthonormal basis that interpolate.
+          const index_t r = right_[k].rows;
+          const std::vector<double> q = orthonormal_fiber(k);
+          const std::vector<index_t> rows = pivot_positions(k);
           std::vector<double> sub(r * r);
-          index_t p = 0;
-          for (index_t x = 0; x < left_[k].rows; ++x, ++p) {
-            const std::int64_t* row = left_[k].row(x);
-            index_t a0 = 0;
-            while (a0 < left_[k - 1].rows && !std::equal(row, row + k - 1, left_[k - 1].row(a0)))
-              ++a0;
-            LORANK_CHECK(a0 < left_[k - 1].rows, Error,
-                         "GreedyCross: internal error: index sets are not nested at bond ", k);
-            const index_t pos = a0 * n_[k - 1] + row[k - 1];
-            for (index_t c = 0; c < r; ++c) sub[p * r + c] = a[pos + c * m];
-          }
+          for (index_t p = 0; p < r; ++p)
+            std::copy(q.begin() + rows[p] * r, q.begin() + (rows[p] + 1) * r,
+                      sub.begin() + p * r);
           const std::vector<double> s = singular_values(sub, r);
           global_kept_ = s[r - 1] > 0.0 && s[0] / s[r - 1] < kMaxCond;
         }
@@ -330,7 +331,7 @@ void GreedyCross::feed(const double* values, index_t count) {
       }
       segments_.push_back({s, n_[a.k]});
     }
-    request(0);
+    request();
     phase_ = Phase::Corners;
     if (pending_rows_ > 0) return;
   }
@@ -393,7 +394,7 @@ bool GreedyCross::begin_global_pivot(const std::vector<std::int64_t>& point, ind
   pending_.clear();
   segments_.clear();
   for (index_t k = 0; k < d_; ++k) emit_fiber(k);
-  request(0);
+  request();
   phase_ = Phase::Global;
   return true;
 }

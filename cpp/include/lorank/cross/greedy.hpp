@@ -32,6 +32,7 @@ class GreedyCross {
   GreedyCross(std::vector<index_t> shape, const std::vector<std::int64_t>& start,
               double floor);
 
+  index_t ndim() const { return d_; }
   index_t pending_rows() const { return pending_rows_; }
   const std::vector<std::int64_t>& pending() const { return pending_; }
   void feed(const double* values, index_t count);
@@ -67,11 +68,13 @@ class GreedyCross {
   enum class Phase { Idle, Init, Columns, Rows, Stale, Corners, Global };
 
   const std::vector<double>& interpolation(index_t k);
+  std::vector<double> orthonormal_fiber(index_t k) const;
+  std::vector<index_t> pivot_positions(index_t k) const;
   void emit_fiber(index_t k);
   void emit_columns(bool only_stale);
   void emit_rows();
   void grow();
-  void request(index_t rows);
+  void request();
 
   std::vector<index_t> n_;
   index_t d_;
