@@ -155,7 +155,7 @@ def cross(
     return _cross_with_sets(
         f, shape, rtol=rtol, max_rank=max_rank, max_evals=max_evals, method=method, x0=x0,
         rng=rng, kick=kick, max_sweeps=max_sweeps, n_validate=n_validate, callback=callback,
-        cache=cache, progress=progress, stacklevel=3)[0]
+        cache=cache, progress=progress, stacklevel=3, want_sets=False)[0]
 
 
 def _cross_with_sets(
@@ -163,11 +163,12 @@ def _cross_with_sets(
     max_rank: int = 64, max_evals: int | None = None, method: str = "greedy",
     x0: TT | None = None, rng: Any = None, kick: int = 5, max_sweeps: int = 40,
     n_validate: int = 1000, callback: Callable[[CrossSweep], Any] | None = None,
-    cache: bool = True, progress: bool = False, stacklevel: int = 2,
+    cache: bool = True, progress: bool = False, stacklevel: int = 2, want_sets: bool = True,
 ) -> tuple[CrossResult, tuple[list[np.ndarray], list[np.ndarray], str] | None]:
-    """:func:`cross`, also returning the index sets (left, right) after its last sweep and
-    how that sweep's train is built from them: 'forward' or 'backward' (one-site
-    interpolation in that direction) or 'greedy' (T_k inv(P_{k+1})); None for one mode."""
+    """:func:`cross`, also returning (with `want_sets`) the index sets (left, right) after its
+    last complete sweep and how that sweep's train is built from them: 'forward' or
+    'backward' (one-site interpolation in that direction) or 'greedy' (T_k inv(P_{k+1}));
+    None for one mode or without `want_sets` (the sets are then never copied)."""
     who = "cross"
     shape = _shape(shape, who)
     d = len(shape)
@@ -204,7 +205,8 @@ def _cross_with_sets(
             reduced, [shape[k] for k in keep], rtol=rtol, max_rank=max_rank,
             max_evals=max_evals, method=method, x0=None if x0 is None else _squeezed(x0, keep),
             rng=rng, kick=kick, max_sweeps=max_sweeps, n_validate=n_validate,
-            callback=callback, cache=cache, progress=progress, stacklevel=stacklevel + 1)
+            callback=callback, cache=cache, progress=progress, stacklevel=stacklevel + 1,
+            want_sets=False)
         out = CrossResult(tt=_expanded(res.tt, shape, keep), n_evals=res.n_evals,
                           n_sweeps=res.n_sweeps, converged=res.converged,
                           rel_error_estimate=res.rel_error_estimate, history=res.history)
@@ -228,9 +230,7 @@ def _cross_with_sets(
         try:
             greedy = _greedy_start(oracle, shape, check, gen, rtol)
         except BudgetExhausted:
-            msg = (f"{who}: max_evals={max_evals} ran out during the first sweep "
-                   f"({oracle.n_evals} evaluations made); allow more")
-            raise ArgumentError(msg) from None
+            raise _first_sweep_short(oracle, who) from None
     history: list[CrossSweep] = []
     prev: TT | None = None
     sets: tuple[list[np.ndarray], list[np.ndarray], str] | None = None
@@ -260,18 +260,13 @@ def _cross_with_sets(
                                    residual, kick)
             except BudgetExhausted:
                 if prev is None:
-                    msg = (f"{who}: max_evals={max_evals} ran out during the first sweep "
-                           f"({oracle.n_evals} evaluations made); allow more")
-                    raise ArgumentError(msg) from None
+                    raise _first_sweep_short(oracle, who) from None
                 break
             y = TT._trusted(cores)
-            if greedy is not None:
-                sets = ([a.copy() for a in greedy.left], [b.copy() for b in greedy.right],
-                        "greedy")
-            else:
-                sets = ([None if a is None else a.copy() for a in left],
-                        [None if b is None else b.copy() for b in right],
-                        "forward" if forward else "backward")
+            # A sweep cut short by max_evals leaves the sets half-updated: keep the last
+            # complete sweep's, where the caller asks for them.
+            if want_sets:
+                sets = _snapshot(greedy, left, right, forward)
             if check is not None:
                 # A quarter of the points tells a train still far from rtol (most sweeps);
                 # near it, all of them.
@@ -307,6 +302,21 @@ def _cross_with_sets(
     res = CrossResult(tt=result, n_evals=oracle.n_evals, n_sweeps=len(history),
                       converged=converged, rel_error_estimate=error, history=tuple(history))
     return res, sets
+
+
+def _snapshot(greedy: GreedyState | CompiledGreedy | None, left: list[np.ndarray],
+              right: list[np.ndarray], forward: bool) -> tuple[list, list, str]:
+    """Copies of the index sets as the sweep just finished left them, and its kind."""
+    if greedy is not None:
+        return [a.copy() for a in greedy.left], [b.copy() for b in greedy.right], "greedy"
+    return ([None if a is None else a.copy() for a in left],
+            [None if b is None else b.copy() for b in right],
+            "forward" if forward else "backward")
+
+
+def _first_sweep_short(oracle: Oracle, who: str) -> ArgumentError:
+    return ArgumentError(f"{who}: max_evals={oracle.max_evals} ran out during the first sweep "
+                         f"({oracle.n_evals} evaluations made); allow more")
 
 
 def _sweep(oracle: Oracle, shape: tuple[int, ...], left: list[np.ndarray],
