@@ -87,19 +87,25 @@ class _Entries:
             raise NumericalError(msg)
         return out.astype(np.complex128 if out.dtype.kind == "c" else np.float64)
 
-    def row(self, i: int) -> np.ndarray:
-        n = self.shape[1]
-        return self._get(np.full(n, i, dtype=np.int64), np.arange(n, dtype=np.int64))
-
-    def col(self, j: int) -> np.ndarray:
-        m = self.shape[0]
-        return self._get(np.arange(m, dtype=np.int64), np.full(m, j, dtype=np.int64))
-
     def rows(self, idx: np.ndarray) -> np.ndarray:
-        return np.array([self.row(int(i)) for i in idx])
+        """Rows idx of A (len(idx) x n), read in one call."""
+        n = self.shape[1]
+        i = np.repeat(np.asarray(idx, dtype=np.int64), n)
+        j = np.tile(np.arange(n, dtype=np.int64), len(idx))
+        return self._get(i, j).reshape(len(idx), n)
 
     def cols(self, idx: np.ndarray) -> np.ndarray:
-        return np.array([self.col(int(j)) for j in idx]).T
+        """Columns idx of A (m x len(idx)), read in one call."""
+        m = self.shape[0]
+        i = np.tile(np.arange(m, dtype=np.int64), len(idx))
+        j = np.repeat(np.asarray(idx, dtype=np.int64), m)
+        return self._get(i, j).reshape(len(idx), m).T
+
+    def row(self, i: int) -> np.ndarray:
+        return self.rows(np.array([i]))[0]
+
+    def col(self, j: int) -> np.ndarray:
+        return self.cols(np.array([j]))[:, 0]
 
 
 def skeleton(
