@@ -40,6 +40,8 @@ def cpu_time(f, n=5):
 x = lorank.tt.random([4] * 50, 60, rng=0); g = x.to("cuda")
 idx = np.random.default_rng(0).integers(0, 4, size=(100000, 50)); gidx = cp.asarray(idx)
 rows = [("round d=50 n=4 r=60->30", cpu_time(lambda: x.round(max_rank=30)), gpu_time(lambda: g.round(max_rank=30))),
+        ("  same, sequential sweep", cpu_time(lambda: x.round(max_rank=30)),
+         gpu_time(lambda: g.round(max_rank=30, method="orth-gram"))),
         ("norm d=50 r=60", cpu_time(lambda: x.norm()), gpu_time(lambda: g.norm())),
         ("at 1e5 indices", cpu_time(lambda: x.at(idx)), gpu_time(lambda: g.at(gidx)))]
 a = np.random.default_rng(1).standard_normal((4000, 32)); ga = cp.asarray(a)
@@ -48,5 +50,11 @@ rows.append(("maxvol 4000 x 32", cpu_time(lambda: lorank.linalg.maxvol(a)),
 print(f"{'workload':<26}{'cpu ms':>10}{'gpu ms':>10}{'speedup':>9}")
 for name, c, gg in rows:
     print(f"{name:<26}{c:>10.2f}{gg:>10.2f}{c / gg:>8.1f}x")
+y, info = g.round(max_rank=30, return_info=True)
+_, cinfo = x.round(max_rank=30, return_info=True)
+print(f"round r60->30: gpu method {info.method}, rel error {info.rel_error:.6f} "
+      f"(cpu {cinfo.method}: {cinfo.rel_error:.6f})")
 PY
+# The GPU workloads against plain PyTorch on the same card (wall time, synchronized).
+python3 -m lorank.cli bench --device cuda --no-progress || tests=$?
 exit "$tests"

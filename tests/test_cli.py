@@ -55,3 +55,15 @@ def test_console_script_runs():
                          text=True, check=False)
     assert res.returncode == 0, res.stderr
     assert "lapack" in res.stdout
+
+
+def test_bench_cuda_without_a_gpu_says_so(capsys):
+    try:
+        import cupy
+
+        if cupy.cuda.runtime.getDeviceCount() > 0:
+            pytest.skip("a GPU is visible: gpu_check.sh runs the cuda workloads")
+    except Exception:  # noqa: BLE001  (no CuPy or no driver: the case under test)
+        pass
+    assert cli.main(["bench", "--quick", "--device", "cuda", "--no-progress"]) == 1
+    assert "needs CuPy and a visible GPU" in capsys.readouterr().err

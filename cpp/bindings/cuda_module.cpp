@@ -2,10 +2,14 @@
 // lorank._cuda: GPU kernels on raw device pointers read from __cuda_array_interface__.
 #include <pybind11/pybind11.h>
 
+#include <pybind11/stl.h>
+
 #include <cstdint>
+#include <vector>
 
 #include "lorank/core/error.hpp"
 #include "lorank/cuda/maxvol.hpp"
+#include "lorank/cuda/tt_gram.hpp"
 #include "lorank/cuda/tt_elements.hpp"
 
 namespace py = pybind11;
@@ -35,6 +39,36 @@ PYBIND11_MODULE(_cuda, m) {
                                 reinterpret_cast<const std::int64_t*>(pm), d,
                                 reinterpret_cast<const std::int64_t*>(pi), batch,
                                 reinterpret_cast<double*>(po), reinterpret_cast<void*>(stream));
+      });
+  m.def("gram_workspace_doubles", &lorank::cuda::gram_workspace_doubles);
+  m.def(
+      "gram_stacks_f64",
+      [](const std::vector<std::uintptr_t>& cores, const std::vector<std::int64_t>& ranks,
+         const std::vector<std::int64_t>& modes, py::object gl, py::object gr, std::int64_t size,
+         py::object norm2, py::object work, std::uintptr_t stream) {
+        const auto pl = device_ptr(gl, "gram_stacks"), pg = device_ptr(gr, "gram_stacks"),
+                   pn = device_ptr(norm2, "gram_stacks"), pw = device_ptr(work, "gram_stacks");
+        py::gil_scoped_release nogil;
+        lorank::cuda::gram_stacks_f64(cores, ranks, modes, reinterpret_cast<double*>(pl),
+                                      reinterpret_cast<double*>(pg), size,
+                                      reinterpret_cast<double*>(pn),
+                                      reinterpret_cast<double*>(pw),
+                                      reinterpret_cast<void*>(stream));
+      });
+  m.def(
+      "bond_apply_f64",
+      [](const std::vector<std::uintptr_t>& cores, const std::vector<std::int64_t>& ranks,
+         const std::vector<std::int64_t>& modes, const std::vector<std::uintptr_t>& out,
+         const std::vector<std::int64_t>& new_ranks, py::object a, py::object b,
+         std::int64_t size, std::int64_t top, py::object work, std::uintptr_t stream) {
+        const auto pa = device_ptr(a, "bond_apply"), pb = device_ptr(b, "bond_apply"),
+                   pw = device_ptr(work, "bond_apply");
+        py::gil_scoped_release nogil;
+        lorank::cuda::bond_apply_f64(cores, ranks, modes, out, new_ranks,
+                                     reinterpret_cast<const double*>(pa),
+                                     reinterpret_cast<const double*>(pb), size, top,
+                                     reinterpret_cast<double*>(pw),
+                                     reinterpret_cast<void*>(stream));
       });
   m.def("maxvol_workspace_bytes", &lorank::cuda::maxvol_workspace_bytes);
   m.def(

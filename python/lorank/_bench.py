@@ -368,27 +368,36 @@ def run(
     device: str = "cpu",
 ) -> list[BenchResult]:
     """Run the curated workloads and return their results (see :class:`BenchResult`)."""
-    if device != "cpu":
-        from lorank.errors import NotBuiltError
-
-        msg = "bench: device='cuda' workloads need the CUDA build and a GPU (bench/gpu_check.sh)"
-        raise NotBuiltError(msg)
     from lorank._loader import set_blas_threads
 
     set_blas_threads(1)
     _limit_peer_threads()
-    names = [n for n in WORKLOADS if filter is None or filter in n]
+    workloads = WORKLOADS
+    if device == "cuda":
+        from lorank import _bench_gpu
+
+        _bench_gpu._cupy()  # a clear NotBuiltError without CuPy or a GPU
+        workloads = _bench_gpu.GPU_WORKLOADS
+    elif device != "cpu":
+        from lorank.errors import ArgumentError
+
+        msg = f"bench: device must be 'cpu' or 'cuda', got {device!r}"
+        raise ArgumentError(msg)
+    names = [n for n in workloads if filter is None or filter in n]
     bar = _progress(len(names), progress)
     repeat = 3 if quick else 7
     results = []
     for name in names:
-        w = WORKLOADS[name]()
+        w = workloads[name]()
         w.setup(quick)
         peers = w.peers()
         if not peers and w.has_twin:
             peers = {"_reference": w.reference}
-        timed = cpu_times({_OURS: w.ours, **peers}, getattr(w, "min_repeat", repeat),
-                          budget_s=0.1 if quick else 0.3)
+        if device == "cuda":
+            timed = _bench_gpu.gpu_times({_OURS: w.ours, **peers}, repeat)
+        else:
+            timed = cpu_times({_OURS: w.ours, **peers}, getattr(w, "min_repeat", repeat),
+                              budget_s=0.1 if quick else 0.3)
         ours = timed.pop(_OURS)
         if isinstance(ours, BaseException):
             raise ours

@@ -6,6 +6,8 @@ from __future__ import annotations
 from types import ModuleType
 from typing import Any
 
+import numpy as np
+
 from lorank._device import is_cupy
 
 
@@ -68,3 +70,59 @@ def cuda_maxvol(a: Any, tol: float, maxiter: int) -> tuple[Any, Any, int] | None
                "the previous ones")
         raise RankError(msg)
     return rows, coef, done
+
+
+def _cuda_f64_module(cores: list[Any]) -> Any | None:
+    """``lorank._cuda`` when built and the cores are float64 CuPy arrays, else None."""
+    if not is_cupy(cores[0]) or cores[0].dtype != np.float64:
+        return None
+    try:
+        from lorank import _cuda  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    return _cuda
+
+
+def _shapes(cores: list[Any]) -> tuple[list[int], list[int], list[int]]:
+    return ([c.data.ptr for c in cores], [1] + [int(c.shape[2]) for c in cores],
+            [int(c.shape[1]) for c in cores])
+
+
+def cuda_gram_stacks(cores: list[Any], size: int) -> tuple[Any, Any, Any] | None:
+    """Zero-padded stacks (d-1, size, size) of the left and right Gram matrices of every bond
+    and ||x||^2 (a 1-element array) through cuBLAS calls issued from C++; None where that
+    path does not apply (no CUDA build, not float64 CuPy). ``cores`` must be C-contiguous."""
+    cuda = _cuda_f64_module(cores)
+    if cuda is None:
+        return None
+    import cupy
+
+    ptrs, ranks, modes = _shapes(cores)
+    d = len(cores)
+    gl = cupy.empty((d - 1, size, size), dtype=cupy.float64)
+    gr = cupy.empty_like(gl)
+    norm2 = cupy.empty(1, dtype=cupy.float64)
+    work = cupy.empty(cuda.gram_workspace_doubles(ranks, modes), dtype=cupy.float64)
+    stream = cupy.cuda.get_current_stream().ptr
+    cuda.gram_stacks_f64(ptrs, ranks, modes, gl, gr, size, norm2, work, stream)
+    return gl, gr, norm2
+
+
+def cuda_bond_apply(cores: list[Any], new_ranks: list[int], a: Any, b: Any) -> list[Any] | None:
+    """Cores B_{k-1} C_k A_k of the bond-parallel rounding (stacks a: (d-1, size, top), b:
+    (d-1, top, size), C-contiguous float64) through C++-issued cuBLAS calls, or None where
+    that path does not apply."""
+    cuda = _cuda_f64_module(cores)
+    if cuda is None:
+        return None
+    import cupy
+
+    ptrs, ranks, modes = _shapes(cores)
+    full = [1, *new_ranks, 1]
+    out = [cupy.empty((full[k], modes[k], full[k + 1]), dtype=cupy.float64)
+           for k in range(len(cores))]
+    work = cupy.empty(cuda.gram_workspace_doubles(ranks, modes), dtype=cupy.float64)
+    stream = cupy.cuda.get_current_stream().ptr
+    cuda.bond_apply_f64(ptrs, ranks, modes, [o.data.ptr for o in out], full, a, b,
+                        a.shape[1], a.shape[2], work, stream)
+    return out

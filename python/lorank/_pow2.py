@@ -29,8 +29,12 @@ def ldexp_or_inf(v: float, e: int) -> float:
 
 def beyond(cores: Sequence[Any], xp: Any, limit: float) -> bool:
     """Whether some core's largest entry lies outside (1/limit, limit) (zero cores aside)."""
-    highs = (float(xp.abs(c).max()) if c.size else 0.0 for c in cores)
-    return any(not (h == 0.0 or 1.0 / limit < h < limit) for h in highs)
+    tops = [xp.abs(c).max() for c in cores if c.size]
+    if not tops:
+        return False
+    highs = xp.stack(tops)  # one transfer for all cores (a GPU synchronizes once)
+    highs = highs.get() if hasattr(highs, "get") else np.asarray(highs)
+    return any(not (h == 0.0 or 1.0 / limit < h < limit) for h in highs.tolist())
 
 
 def times_pow2(c: Any, e: int) -> Any:

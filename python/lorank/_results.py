@@ -17,14 +17,16 @@ class RoundInfo:
     ----------
     error : float
         Frobenius norm of the error made, ``||x - round(x)||`` (from the discarded singular
-        values; for ``method='randomized'`` measured against the input). ``inf`` or 0 when
-        the value lies outside the double range (very long trains).
+        values; for ``method='randomized'`` measured against the input; for
+        ``'gram-sim'`` measured, or below ~1e-5 ||x|| bounded, see :meth:`TT.round`).
+        ``inf`` or 0 when the value lies outside the double range (very long trains).
     rel_error : float
         ``error / ||x||`` (0 for a zero train), exact even when the two are not representable.
     norm : float
         ``||x||`` of the input (``inf`` or 0 outside the double range).
     method : str
-        The method that ran (``'svd'``, ``'gram'`` or ``'randomized'``).
+        The method that ran (``'auto'`` resolved; ``'orth-gram'`` where ``'gram-sim'``
+        declined the request).
     ranks : tuple of int
         Ranks of the result.
     """

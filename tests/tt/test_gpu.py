@@ -71,3 +71,41 @@ def test_gpu_maxvol_matches_the_cpu(cp):
     dependent = np.column_stack([a[:, 0], a[:, 1], a[:, 0] - a[:, 1]])
     with pytest.raises(lorank.errors.RankError, match="column 2"):
         lorank.linalg.maxvol(cp.asarray(dependent))
+
+
+def test_gpu_default_round_is_the_bond_parallel_sweep(cp):
+    x = lorank.tt.random([4] * 20, 12, rng=3)
+    g = x.to("cuda")
+    y, info = g.round(max_rank=6, return_info=True)
+    assert info.method == "gram-sim" and y.device == "cuda"
+    want, want_info = x.round(max_rank=6, method="gram-sim", return_info=True)
+    assert y.ranks == want.ranks
+    host = y.to("cpu")
+    assert (host - want).norm(accurate=True) <= 1e-10 * want.norm()
+    err = (x - host).norm(accurate=True)
+    assert info.error == pytest.approx(err, rel=1e-6)
+    assert want_info.error == pytest.approx(err, rel=1e-6)
+    # Below its accuracy the request goes to the sequential sweep, as on the CPU.
+    z, info2 = g.round(rtol=1e-10, return_info=True)
+    assert info2.method == "orth-gram"
+    assert z.ranks == x.round(rtol=1e-10).ranks
+
+
+def test_gpu_norm_and_sum_one_transfer_paths(cp):
+    x = lorank.tt.random([3] * 40, 9, rng=4) * 1e3
+    g = x.to("cuda")
+    assert g.norm() == pytest.approx(x.norm(), rel=1e-12)
+    assert g.sum() == pytest.approx(x.sum(), rel=1e-10)
+    assert g.dot(g * 2.0) == pytest.approx(x.dot(x * 2.0), rel=1e-12)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.complex128])
+def test_gpu_bond_parallel_round_mixed_shapes(cp, dtype):
+    # float64 runs the C++-issued cuBLAS sweeps, complex128 the CuPy ones: both against NumPy.
+    x = lorank.tt.random((3, 5, 2, 4, 6, 3), [3, 7, 6, 9, 4], rng=5, dtype=dtype)
+    want, want_info = x.round(max_rank=[2, 4, 3, 5, 3], method="gram-sim", return_info=True)
+    y, info = x.to("cuda").round(max_rank=[2, 4, 3, 5, 3], method="gram-sim", return_info=True)
+    assert info.method == want_info.method == "gram-sim"
+    assert y.ranks == want.ranks
+    np.testing.assert_allclose(y.to("cpu").full(), want.full(), atol=1e-10)
+    assert info.error == pytest.approx(want_info.error, rel=1e-8)

@@ -221,33 +221,48 @@ def round_sum(
 _round_train = round  # the parameter `round` of matmul shadows it there
 
 
-def _scaled(v: Any, log_scale: float) -> tuple[Any, float]:
-    xp = array_module(v)
-    mx = float(xp.abs(v).max()) if v.size else 0.0
-    if mx > 0 and math.isfinite(mx):
-        return v / mx, log_scale + math.log(mx)
-    return v, log_scale
+class _RunningScale:
+    """Divides each intermediate by its largest entry on the device and keeps the divisors
+    there: one transfer at the end instead of a host synchronization per core."""
+
+    def __init__(self, xp: Any, log_scale: float) -> None:
+        self.xp, self.log_scale, self.divisors = xp, log_scale, []
+
+    def __call__(self, v: Any) -> Any:
+        xp = self.xp
+        mx = xp.abs(v).max()
+        mx = xp.where((mx > 0) & xp.isfinite(mx), mx, 1.0)
+        self.divisors.append(mx)
+        return v / mx
+
+    def total(self) -> float:
+        if not self.divisors:
+            return self.log_scale
+        d = self.xp.stack(self.divisors)
+        d = d.get() if hasattr(d, "get") else np.asarray(d)
+        return self.log_scale + float(np.log(d).sum())
 
 
 def dot(x: list[Any], y: list[Any]) -> tuple[complex | float, float]:
     xp = array_module(*x, *y)
     x, ex = balanced_cores(x, xp)
     y, ey = balanced_cores(y, xp)
-    v, log_scale = xp.ones((1, 1), dtype=x[0].dtype), (ex + ey) * math.log(2.0)
+    scale = _RunningScale(xp, (ex + ey) * math.log(2.0))
+    v = xp.ones((1, 1), dtype=x[0].dtype)
     for a, b in zip(x, y):
         t = xp.tensordot(v, b, axes=1)  # (ra0, n, rb1)
-        v = xp.tensordot(a.conj(), t, axes=([0, 1], [0, 1]))
-        v, log_scale = _scaled(v, log_scale)
-    return v[0, 0].item(), log_scale
+        v = scale(xp.tensordot(a.conj(), t, axes=([0, 1], [0, 1])))
+    return v[0, 0].item(), scale.total()
 
 
 def sum(x: list[Any]) -> tuple[complex | float, float]:  # noqa: A001
     xp = array_module(*x)
     x, ex = balanced_cores(x, xp)
-    v, log_scale = xp.ones((1,), dtype=x[0].dtype), ex * math.log(2.0)
+    scale = _RunningScale(xp, ex * math.log(2.0))
+    v = xp.ones((1,), dtype=x[0].dtype)
     for c in x:
-        v, log_scale = _scaled(v @ c.sum(axis=1), log_scale)
-    return v[0].item(), log_scale
+        v = scale(v @ c.sum(axis=1))
+    return v[0].item(), scale.total()
 
 
 def at(x: list[Any], indices: Any) -> Any:

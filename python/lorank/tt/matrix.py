@@ -208,7 +208,9 @@ class TTMatrix(TrainBase):
         dt = np.result_type(self.dtype, x.dtype)
         rtol = default_rtol(dt) if rtol is None else check_rtol(rtol, "TTMatrix.apply")
         caps = max_rank_list(max_rank, self.ndim - 1, "TTMatrix.apply")
-        meth = _choose_method(method, rtol, dt, caps, "TTMatrix.apply")
+        meth = _choose_method(method, rtol, dt, caps, "TTMatrix.apply", x.device)
+        if meth == "gram-sim":  # a one-train method: the exact product, then that sweep
+            return (self @ x).round(rtol=rtol, max_rank=max_rank, method=meth)
         cores, _ = self._product(
             x, "TTMatrix.apply", rtol=rtol, max_rank=caps, method=meth, round=True
         )

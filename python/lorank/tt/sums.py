@@ -72,7 +72,12 @@ def round_sum(
         raise ArgumentError(msg)
     rtol = default_rtol(dt) if rtol is None else check_rtol(rtol, "round_sum")
     caps = max_rank_list(max_rank, terms[0].ndim - 1, "round_sum")
-    meth = _choose_method(method, rtol, dt, caps, "round_sum")
+    meth = _choose_method(method, rtol, dt, caps, "round_sum", terms[0].device)
+    if meth == "gram-sim":  # a one-train method: the exact sum, then the bond-parallel sweep
+        total = terms[0].astype(dt)
+        for t in terms[1:]:
+            total = total + t
+        return total.round(rtol=rtol, max_rank=max_rank, method=meth, return_info=return_info)
     cores = [[c.astype(dt, copy=False) for c in t.cores] for t in terms]
     out, err, norm, rel = tt_kernels(cores[0][0]).round_sum(
         cores, rtol, caps, meth, _seed(rng), oversample

@@ -13,6 +13,7 @@ import numpy as np
 from lorank._device import array_module, to_device
 from lorank._kernels import tt_kernels
 from lorank._pow2 import balanced_cores, beyond, ldexp_or_inf, spread_pow2, times_pow2
+from lorank._reference import tt_bondwise as bondwise
 from lorank._results import RoundInfo
 from lorank._validation import (
     as_cores,
@@ -27,7 +28,7 @@ from lorank.tt._base import TrainBase
 
 __all__ = ["TT"]
 
-ROUND_METHODS = ("auto", "svd", "orth-gram", "gram", "randomized")
+ROUND_METHODS = ("auto", "svd", "orth-gram", "gram", "gram-sim", "randomized")
 # The two-sided Gram path squares singular values: below this accuracy it cannot be trusted.
 GRAM_MIN_RTOL = {np.dtype(np.float64): 1e-6, np.dtype(np.complex128): 1e-6}
 
@@ -215,7 +216,7 @@ class TT(TrainBase):
             Relative Frobenius accuracy of the whole train. Default: 100 machine epsilons.
         max_rank : int or sequence of d-1 ints, optional
             Rank caps; with a cap the error may exceed rtol (it is reported).
-        method : {'auto', 'svd', 'orth-gram', 'gram', 'randomized'}
+        method : {'auto', 'svd', 'orth-gram', 'gram', 'gram-sim', 'randomized'}
             ``'svd'``: left-to-right QR, right-to-left truncated SVD (exact, the reference;
             the order of ttpy, teneva and torchtt, so the same train as theirs).
             ``'orth-gram'``: the same sweeps, the QR of a well-conditioned core replaced by
@@ -227,11 +228,22 @@ class TT(TrainBase):
             measured. float64/complex128.
             ``'gram'``: Gram matrices of both sides and small SVDs (Al Daas, Ballard, Benner
             2022); accuracy about sqrt(eps) relative to ||x||: use it for rtol >= 1e-6.
+            ``'gram-sim'``: every bond truncated at once from the Gram matrices of x
+            (two sweeps of products, then two batched r x r eigendecompositions): a few
+            large calls instead of d dependent small factorizations, for GPUs. Its error
+            bound is the sequential sweep's, but each bond's tail is taken from x itself,
+            so where rtol (not max_rank) decides, a rank can exceed the 'svd' path's.
+            It declines requests below its accuracy (noise of the squared singular values
+            above 1% of the error allowed at a bond, typically rtol below ~1e-4) and trains
+            whose Gram matrices leave the double range: 'orth-gram' runs instead and
+            ``RoundInfo.method`` says so. The error reported is measured where it exceeds
+            ~1e-5 ||x|| (the bound sqrt(sum of the bonds' squared tails) below that).
             ``'randomized'``: randomize-then-orthogonalize sketch of rank max_rank + 10
             (Al Daas et al. 2023) followed by an exact truncation of the sketch. Without
             max_rank the sketch rank doubles until the measured error meets rtol (which must
             then be >= 100 sqrt(eps), the accuracy of that measurement).
-            ``'auto'``: ``'orth-gram'`` in double precision, ``'svd'`` otherwise.
+            ``'auto'``: ``'gram-sim'`` for double-precision GPU trains, ``'orth-gram'`` for
+            double-precision CPU trains, ``'svd'`` otherwise.
         rng : int or numpy.random.Generator, optional
             Seed of the randomized sketch.
         return_info : bool
@@ -239,24 +251,29 @@ class TT(TrainBase):
 
         Notes
         -----
-        Complexity: O(d n r^3) for 'svd' and 'gram'; O(d n r^2 l) for 'randomized'.
-        Ranks never exceed those the 'svd' path returns for the same request; for
-        'randomized' without max_rank, those it returns for rtol / sqrt(2) (half of the
-        budget goes to the sketch).
+        Complexity: O(d n r^3) for 'svd', 'gram' and 'gram-sim'; O(d n r^2 l) for
+        'randomized'. Ranks never exceed those the 'svd' path returns for the same request
+        (except for 'gram-sim', above); for 'randomized' without max_rank, those it returns
+        for rtol / sqrt(2) (half of the budget goes to the sketch).
 
         References
         ----------
         I. V. Oseledets, SIAM J. Sci. Comput. 33(5), 2011 (Alg. 2). H. Al Daas, G. Ballard,
-        P. Benner, SIAM J. Sci. Comput. 44(1), 2022. H. Al Daas et al., "Randomized
+        P. Benner, SIAM J. Sci. Comput. 44(1), 2022. H. Al Daas, G. Ballard, L. Manning,
+        "Parallel tensor train rounding using Gram SVD", IPDPS 2022. H. Al Daas et al., "Randomized
         algorithms for rounding in the tensor-train format", SIAM J. Sci. Comput. 45(1), 2023.
         """
         rtol = default_rtol(self.dtype) if rtol is None else check_rtol(rtol, "TT.round")
         caps = max_rank_list(max_rank, self.ndim - 1, "TT.round")
-        meth = _choose_method(method, rtol, self.dtype, caps, "TT.round")
+        meth = _choose_method(method, rtol, self.dtype, caps, "TT.round", self.device)
         seed = _seed(rng)
-        cores, err, norm, rel = tt_kernels(self._cores[0]).round(
-            list(self._cores), rtol, caps, meth, seed, 10
-        )
+        got = None
+        if meth == "gram-sim":
+            got = bondwise.round(list(self._cores), rtol, caps, measure=return_info)
+            meth = "gram-sim" if got is not None else "orth-gram"
+        if got is None:
+            got = tt_kernels(self._cores[0]).round(list(self._cores), rtol, caps, meth, seed, 10)
+        cores, err, norm, rel = got
         y = TT._trusted(cores)
         if return_info:
             return y, RoundInfo(err, rel, norm, meth, y.ranks)
@@ -476,7 +493,8 @@ def _seed(rng: Any) -> int:
     raise ArgumentError(msg)
 
 
-def _choose_method(method: str, rtol: float, dtype: np.dtype, caps: list[int], who: str) -> str:
+def _choose_method(method: str, rtol: float, dtype: np.dtype, caps: list[int], who: str,
+                   device: str = "cpu") -> str:
     if method not in ROUND_METHODS:
         msg = f"{who}: method must be one of {ROUND_METHODS}, got {method!r}"
         raise ArgumentError(msg)
@@ -491,6 +509,10 @@ def _choose_method(method: str, rtol: float, dtype: np.dtype, caps: list[int], w
             raise ArgumentError(msg)
     if method != "auto":
         return method
+    # On the GPU the bond-parallel sweep replaces d launch-bound factorizations by a few
+    # batched calls; it declines requests its accuracy cannot serve (then orth-gram runs).
+    if device == "cuda" and np.dtype(dtype) in GRAM_MIN_RTOL:
+        return "gram-sim"
     # orth-gram checks per bond whether its Gram shortcut is accurate enough and falls back
     # to the SVD where not, so it is safe for every request; it pays off in double precision.
     return "orth-gram" if np.dtype(dtype) in GRAM_MIN_RTOL else "svd"
