@@ -70,6 +70,18 @@ PYBIND11_MODULE(_cuda, m) {
                                      reinterpret_cast<double*>(pw),
                                      reinterpret_cast<void*>(stream));
       });
+  m.def("dot_workspace_doubles", &lorank::cuda::dot_workspace_doubles);
+  m.def(
+      "dot_f64",
+      [](const std::vector<std::uintptr_t>& x, const std::vector<std::int64_t>& x_ranks,
+         const std::vector<std::uintptr_t>& y, const std::vector<std::int64_t>& y_ranks,
+         const std::vector<std::int64_t>& modes, py::object out, py::object work,
+         std::uintptr_t stream) {
+        const auto po = device_ptr(out, "dot"), pw = device_ptr(work, "dot");
+        py::gil_scoped_release nogil;
+        lorank::cuda::dot_f64(x, x_ranks, y, y_ranks, modes, reinterpret_cast<double*>(po),
+                              reinterpret_cast<double*>(pw), reinterpret_cast<void*>(stream));
+      });
   m.def("maxvol_workspace_bytes", &lorank::cuda::maxvol_workspace_bytes);
   m.def(
       "maxvol_f64",

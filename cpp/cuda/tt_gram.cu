@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <string>
+#include <utility>
 
 #include "lorank/core/error.hpp"
 #include "lorank/cuda/tt_gram.hpp"
@@ -53,7 +54,71 @@ void check_shapes(const std::vector<std::uintptr_t>& cores, const std::vector<st
                ": boundary ranks must be 1");
 }
 
+// One block: v /= 2^e with e the exponent of max|v| (frexp), e added to *exponent.
+__global__ void rescale_kernel(double* v, std::int64_t count, double* exponent) {
+  __shared__ double part[256];
+  __shared__ int shift;
+  double mx = 0.0;
+  for (std::int64_t i = threadIdx.x; i < count; i += blockDim.x) mx = fmax(mx, fabs(v[i]));
+  part[threadIdx.x] = mx;
+  __syncthreads();
+  for (int step = blockDim.x / 2; step > 0; step /= 2) {
+    if (threadIdx.x < step) part[threadIdx.x] = fmax(part[threadIdx.x], part[threadIdx.x + step]);
+    __syncthreads();
+  }
+  if (threadIdx.x == 0) {
+    int e = 0;
+    if (part[0] > 0.0 && isfinite(part[0])) frexp(part[0], &e);
+    shift = e;
+    *exponent += e;
+  }
+  __syncthreads();
+  for (std::int64_t i = threadIdx.x; i < count; i += blockDim.x) v[i] = ldexp(v[i], -shift);
+}
+
 }  // namespace
+
+std::int64_t dot_workspace_doubles(const std::vector<std::int64_t>& x_ranks,
+                                   const std::vector<std::int64_t>& y_ranks,
+                                   const std::vector<std::int64_t>& modes) {
+  std::int64_t square = 1, tall = 1;
+  for (size_t k = 0; k < modes.size(); ++k) {
+    square = std::max(square, x_ranks[k + 1] * y_ranks[k + 1]);
+    tall = std::max(tall, x_ranks[k] * modes[k] * y_ranks[k + 1]);
+  }
+  return 2 * square + tall;
+}
+
+void dot_f64(const std::vector<std::uintptr_t>& x, const std::vector<std::int64_t>& x_ranks,
+             const std::vector<std::uintptr_t>& y, const std::vector<std::int64_t>& y_ranks,
+             const std::vector<std::int64_t>& modes, double* out, double* work, void* stream) {
+  check_shapes(x, x_ranks, modes, "dot");
+  check_shapes(y, y_ranks, modes, "dot");
+  const std::int64_t d = static_cast<std::int64_t>(x.size());
+  std::int64_t square = 1;
+  for (std::int64_t k = 0; k < d; ++k) square = std::max(square, x_ranks[k + 1] * y_ranks[k + 1]);
+  double* v = work;               // V (rx_k x ry_k), scaled
+  double* next = work + square;   // the next V
+  double* t = work + 2 * square;  // V Y_k (rx_{k-1} x n ry_k)
+  auto s = static_cast<cudaStream_t>(stream);
+  cudaMemsetAsync(out + 1, 0, sizeof(double), s);
+  cublasHandle_t h = handle_for(stream);
+  for (std::int64_t k = 0; k < d; ++k) {
+    const std::int64_t a0 = x_ranks[k], b0 = y_ranks[k], n = modes[k], a1 = x_ranks[k + 1],
+                       b1 = y_ranks[k + 1];
+    const double* right = ptr(y[k]);
+    if (k > 0) {
+      gemm_rm(h, false, false, a0, n * b1, b0, v, b0, ptr(y[k]), n * b1, t, n * b1);
+      right = t;
+    }
+    double* dst = k < d - 1 ? next : out;
+    gemm_rm(h, true, false, a1, b1, a0 * n, ptr(x[k]), a1, right, b1, dst, b1);
+    if (k < d - 1) {
+      rescale_kernel<<<1, 256, 0, s>>>(next, a1 * b1, out + 1);
+      std::swap(v, next);
+    }
+  }
+}
 
 std::int64_t gram_workspace_doubles(const std::vector<std::int64_t>& ranks,
                                     const std::vector<std::int64_t>& modes) {

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 from types import ModuleType
 from typing import Any
 
@@ -126,3 +127,21 @@ def cuda_bond_apply(cores: list[Any], new_ranks: list[int], a: Any, b: Any) -> l
     cuda.bond_apply_f64(ptrs, ranks, modes, [o.data.ptr for o in out], full, a, b,
                         a.shape[1], a.shape[2], work, stream)
     return out
+
+
+def cuda_dot(x: list[Any], y: list[Any]) -> tuple[float, float] | None:
+    """<x, y> of two float64 CuPy trains as (mantissa, natural-log scale) through the C++
+    sweep (cuBLAS products, rescaled on the device: one transfer), or None where that path
+    does not apply. The cores must be C-contiguous."""
+    cuda = _cuda_f64_module(x)
+    if cuda is None or y[0].dtype != np.float64:
+        return None
+    import cupy
+
+    xp, xr, modes = _shapes(x)
+    yp, yr, _ = _shapes(y)
+    out = cupy.empty(2, dtype=cupy.float64)
+    work = cupy.empty(cuda.dot_workspace_doubles(xr, yr, modes), dtype=cupy.float64)
+    cuda.dot_f64(xp, xr, yp, yr, modes, out, work, cupy.cuda.get_current_stream().ptr)
+    mantissa, exponent = out.get().tolist()  # the one transfer
+    return mantissa, exponent * math.log(2.0)

@@ -109,3 +109,15 @@ def test_gpu_bond_parallel_round_mixed_shapes(cp, dtype):
     assert y.ranks == want.ranks
     np.testing.assert_allclose(y.to("cpu").full(), want.full(), atol=1e-10)
     assert info.error == pytest.approx(want_info.error, rel=1e-8)
+
+
+def test_gpu_dot_of_a_long_train_keeps_its_scale(cp):
+    # The same tensor with the first 200 cores times 8 and the last 200 over 8: the partial
+    # Gram products reach 8^400 ~ 1e361, beyond double, unless rescaled as they go.
+    base = lorank.tt.random([2] * 400, 5, rng=6)
+    x = lorank.TT.from_cores([c * (8.0 if k < 200 else 0.125) for k, c in enumerate(base.cores)])
+    g = x.to("cuda")
+    assert g.norm() == pytest.approx(base.norm(), rel=1e-11)
+    assert g.dot(base.to("cuda") * 0.5) == pytest.approx(base.dot(base) * 0.5, rel=1e-11)
+    huge = lorank.TT.from_cores([c * 8.0 for c in base.cores])  # ||huge|| ~ 8^400 ||base||
+    assert huge.to("cuda").norm(log=True) == pytest.approx(huge.norm(log=True), rel=1e-12)

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from lorank._device import array_module, is_cupy
+from lorank._kernels import cuda_dot
 from lorank._pow2 import balanced_cores, ldexp_or_inf, pow2_exponent, spread_pow2, times_pow2
 
 
@@ -247,6 +248,9 @@ def dot(x: list[Any], y: list[Any]) -> tuple[complex | float, float]:
     xp = array_module(*x, *y)
     x, ex = balanced_cores(x, xp)
     y, ey = balanced_cores(y, xp)
+    fast = cuda_dot([xp.ascontiguousarray(c) for c in x], [xp.ascontiguousarray(c) for c in y])
+    if fast is not None:  # float64 on a CUDA build: C++-issued cuBLAS, scale kept on device
+        return fast[0], fast[1] + (ex + ey) * math.log(2.0)
     scale = _RunningScale(xp, (ex + ey) * math.log(2.0))
     v = xp.ones((1, 1), dtype=x[0].dtype)
     for a, b in zip(x, y):

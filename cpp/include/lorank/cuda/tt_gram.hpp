@@ -32,4 +32,17 @@ void bond_apply_f64(const std::vector<std::uintptr_t>& cores,
                     const std::vector<std::int64_t>& new_ranks, const double* a, const double* b,
                     std::int64_t size, std::int64_t top, double* work, void* stream);
 
+/// <x, y> of two float64 trains of the same modes as out[0] * 2^out[1] (two device doubles):
+/// the Gram recursion V <- X_k'^T (V Y_k) with V divided by the power of two of its largest
+/// entry after each core (on the device, no host synchronization). `work` holds
+/// 2 max_k(rx_k ry_k) + max_k(rx_{k-1} n_k ry_k) doubles (dot_workspace_doubles).
+void dot_f64(const std::vector<std::uintptr_t>& x, const std::vector<std::int64_t>& x_ranks,
+             const std::vector<std::uintptr_t>& y, const std::vector<std::int64_t>& y_ranks,
+             const std::vector<std::int64_t>& modes, double* out, double* work, void* stream);
+
+/// Doubles of scratch dot_f64 needs.
+std::int64_t dot_workspace_doubles(const std::vector<std::int64_t>& x_ranks,
+                                   const std::vector<std::int64_t>& y_ranks,
+                                   const std::vector<std::int64_t>& modes);
+
 }  // namespace lorank::cuda
