@@ -24,7 +24,9 @@ def _bench(args: argparse.Namespace) -> int:
         print(f"no workload matches {args.filter!r}; known: {', '.join(_bench.WORKLOADS)}")
         return 2
     print(_bench.table(results))
-    print("times: median CPU time, one BLAS thread; ratio = peer time / lorank time")
+    clock = ("median wall time, GPU synchronized around each call" if args.device == "cuda"
+             else "median CPU time, one BLAS thread")
+    print(f"times: {clock}; ratio = peer time / lorank time")
     evals = _bench.evals_table(results)
     if evals:
         print(evals)
