@@ -20,6 +20,7 @@ import numpy as np
 import lorank
 from lorank._bench_base import Workload, _as_tt, _have, _tntorch_tt, _torch, _ttpy
 from lorank._bench_cross import CROSS_WORKLOADS
+from lorank._bench_krylov import KRYLOV_WORKLOADS
 from lorank._reference import tt as ref
 
 __all__ = ["BenchResult", "WORKLOADS", "run"]
@@ -359,7 +360,8 @@ class MatVec(Workload):
 
 WORKLOADS: dict[str, type[Workload]] = {
     w.name: w
-    for w in (TTSVD, RoundRandom, RoundSum, RoundRedundant, DotNorm, Norm, MatVec, *CROSS_WORKLOADS)
+    for w in (TTSVD, RoundRandom, RoundSum, RoundRedundant, DotNorm, Norm, MatVec, *CROSS_WORKLOADS,
+              *KRYLOV_WORKLOADS)
 }
 
 
@@ -478,7 +480,7 @@ def evals_table(results: list[BenchResult]) -> str:
     rows = [r for r in results if r.evals]
     if not rows:
         return ""
-    lines = ["function evaluations (cross workloads):"]
+    lines = ["function evaluations (cross) and products with A and A^T (svd workloads):"]
     for r in rows:
         ours = r.evals.get("lorank", 0)
         parts = [f"lorank {ours}"] + [f"{k} {v} ({v / ours:.2f}x)" if ours else f"{k} {v}"
