@@ -7,6 +7,7 @@ namespace py = pybind11;
 void bind_errors(py::module_& m);
 void bind_tt(py::module_& m);
 void bind_linalg(py::module_& m);
+void bind_krylov(py::module_& m);
 void bind_cross(py::module_& m);
 
 PYBIND11_MODULE(_core, m) {
@@ -17,5 +18,6 @@ PYBIND11_MODULE(_core, m) {
   bind_errors(m);
   bind_tt(m);
   bind_linalg(m);
+  bind_krylov(m);
   bind_cross(m);
 }

@@ -180,3 +180,23 @@ def test_missing_adjoint_and_maxiter(rng):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert lanczos_svd(a, 1, rtol=1e-6, rng=0).converged
+
+
+def test_compiled_loop_matches_its_python_twin(rng):
+    import scipy.sparse as sp
+    from scipy.sparse.linalg import aslinearoperator
+
+    a = known_spectrum(rng, 300, 200, np.exp(-np.arange(200) / 30))
+    c = sp.random(300, 200, density=0.05, random_state=2, format="csr")
+    v0 = rng.standard_normal(200)
+    for mat in (a, c):
+        native = lanczos_svd(mat, 3, rtol=1e-10, ncv=10, v0=v0)  # C++ loop (float64)
+        twin = lanczos_svd(aslinearoperator(mat), 3, rtol=1e-10, ncv=10, v0=v0)  # Python loop
+        assert native.n_matvecs == twin.n_matvecs
+        assert len(native.history) == len(twin.history) > 1  # restarts on both sides
+        np.testing.assert_allclose(native.s, twin.s, rtol=1e-12)
+        np.testing.assert_allclose(np.abs(native.u), np.abs(twin.u), atol=1e-8)
+        np.testing.assert_allclose(native.history, twin.history, rtol=1e-4, atol=1e-14)
+        dense = mat.toarray() if sp.issparse(mat) else mat
+        np.testing.assert_allclose(native.s, np.linalg.svd(dense, compute_uv=False)[:3],
+                                   rtol=1e-10)

@@ -42,6 +42,14 @@ LORANK_GEMM_CALL(d, double)
 LORANK_GEMM_CALL(c, cfloat)
 LORANK_GEMM_CALL(z, cdouble)
 
+#define LORANK_GEMV_CALL(p, T)                                                                \
+  void f_gemv(char t, f_int m, f_int n, T alpha, const T* a, f_int lda, const T* x, f_int incx, \
+              T beta, T* y, f_int incy) {                                                     \
+    LORANK_F77(p##gemv)(&t, &m, &n, &alpha, a, &lda, x, &incx, &beta, y, &incy, 1);           \
+  }
+LORANK_GEMV_CALL(s, float)
+LORANK_GEMV_CALL(d, double)
+
 #define LORANK_QR_CALL(p, org, T)                                                     \
   void f_geqrf(f_int m, f_int n, T* a, f_int lda, T* tau, T* w, f_int lw, f_int* info) { \
     LORANK_F77(p##geqrf)(&m, &n, a, &lda, tau, w, &lw, info);                          \
@@ -340,6 +348,17 @@ template <class T>
 void gemm(Op opa, Op opb, index_t m, index_t n, index_t k, T alpha, const T* a, index_t lda,
           const T* b, index_t ldb, T beta, T* c, index_t ldc) {
   if (m == 0 || n == 0) return;
+  if constexpr (!is_complex_v<T>) {
+    // A matrix times one vector: GEMV (OpenBLAS's GEMM with one column is several times
+    // slower). Row-major op(A) is column-major A^T (opa N) or A (opa T), lda either way.
+    if (n == 1 && opb == Op::N && k > 0) {
+      f_gemv(opa == Op::N ? 'T' : 'N', to_int(opa == Op::N ? k : m, "k"),
+             to_int(opa == Op::N ? m : k, "m"), alpha, a, to_int(std::max<index_t>(lda, 1), "lda"),
+             b, to_int(std::max<index_t>(ldb, 1), "ldb"), beta, c,
+             to_int(std::max<index_t>(ldc, 1), "ldc"));
+      return;
+    }
+  }
   // Row-major C = op(A) op(B)  <=>  column-major C^T = op(B)^T op(A)^T.
   f_gemm(static_cast<char>(opb), static_cast<char>(opa), to_int(n, "n"), to_int(m, "m"),
          to_int(k, "k"), alpha, b, to_int(std::max<index_t>(ldb, 1), "ldb"), a,

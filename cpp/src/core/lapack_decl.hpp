@@ -28,6 +28,13 @@ LORANK_DECL_GEMM(d, double)
 LORANK_DECL_GEMM(c, cfloat)
 LORANK_DECL_GEMM(z, cdouble)
 
+#define LORANK_DECL_GEMV(p, T)                                                              \
+  void LORANK_F77(p##gemv)(const char*, const f_int*, const f_int*, const T*, const T*,      \
+                           const f_int*, const T*, const f_int*, const T*, T*, const f_int*, \
+                           flen);
+LORANK_DECL_GEMV(s, float)
+LORANK_DECL_GEMV(d, double)
+
 #define LORANK_DECL_GEQRF(p, T)                                                      \
   void LORANK_F77(p##geqrf)(const f_int*, const f_int*, T*, const f_int*, T*, T*, \
                             const f_int*, f_int*);

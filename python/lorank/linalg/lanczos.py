@@ -74,7 +74,9 @@ def lanczos_svd(
     Notes
     -----
     Cost per restart cycle: ncv products with A and with A^H, O((m + n) ncv^2) for the
-    reorthogonalization, an ncv x ncv SVD.
+    reorthogonalization, an ncv x ncv SVD. For float64 NumPy arrays and SciPy sparse
+    matrices the whole loop runs in C++ (``lorank::krylov::lanczos_svd``, the GIL released);
+    every other operator runs the same algorithm in Python over its products.
     """
     who = "lanczos_svd"
     op = as_operator(A, who)
@@ -84,11 +86,39 @@ def lanczos_svd(
     maxiter = check_count(maxiter, "maxiter", who)
     size = _basis_size(ncv, k, min(m, n), who)
     gen = generator(rng)
+    start_vec = start_vector(op, n, v0, gen, who)
+    if op.native is not None:  # float64 dense or CSR on the host: the loop runs in C++
+        return _compiled_svd(op, start_vec, k, rtol, maxiter, size, int(gen.integers(2**62)))
+    return _gkl(op, start_vec, k, rtol, maxiter, size, gen)
+
+
+def _compiled_svd(op: Any, v0: Any, k: int, rtol: float, maxiter: int, size: int,
+                  seed: int) -> SVDResult:
+    from lorank import _core
+
+    kind, data = op.native
+    if kind == "dense":
+        got = _core.lanczos_svd_dense(data, v0, k, rtol, maxiter, size, seed)
+    else:
+        got = _core.lanczos_svd_csr(data.indptr.astype(np.int64), data.indices.astype(np.int64),
+                                    data.data, op.shape[0], op.shape[1], v0, k, rtol, maxiter,
+                                    size, seed)
+    u, s, vt, n_matvecs, converged, resid, history = got
+    if not converged:
+        warn_unconverged("lanczos_svd", len(history), float(history[-1]), rtol)
+    return SVDResult(u, s, vt, int(n_matvecs), bool(converged), resid, tuple(history.tolist()))
+
+
+def _gkl(op: Any, start_vec: Any, k: int, rtol: float, maxiter: int, size: int,
+         gen: np.random.Generator) -> SVDResult:
+    """The Golub-Kahan-Lanczos loop over any operator (the twin of the compiled loop)."""
+    who = "lanczos_svd"
+    m, n = op.shape
     xp = op.xp
     p_basis = xp.zeros((n, size + 1), dtype=op.dtype, order="F")  # contiguous columns
     q_basis = xp.zeros((m, size), dtype=op.dtype, order="F")
     b = np.zeros((size, size), dtype=op.dtype)
-    p_basis[:, 0] = start_vector(op, n, v0, gen, who)
+    p_basis[:, 0] = start_vec
     start, scale, history = 0, 0.0, []
     for restart in range(1, maxiter + 1):
         for j in range(start, size):

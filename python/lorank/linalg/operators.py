@@ -48,6 +48,9 @@ class Operator:
         self.xp, self.name = xp, name
         self.n_matvecs = 0
         self.iteration = 0  # set by the solvers: named in a NumericalError
+        # ("dense", array) or ("csr", matrix) for float64 host data that the compiled
+        # solvers take as a whole; None otherwise.
+        self.native: tuple[str, Any] | None = None
 
     @property
     def has_adjoint(self) -> bool:
@@ -122,7 +125,14 @@ def _wrap(a: Any, who: str) -> Operator:
     if _is_sparse(a):
         dt = _result_dtype(a.dtype)
         ah = a.conj().T.tocsr()
-        return Operator(a.shape, dt, lambda x: a @ x, lambda y: ah @ y, np, "sparse matrix")
+        op = Operator(a.shape, dt, lambda x: a @ x, lambda y: ah @ y, np, "sparse matrix")
+        if dt == np.float64:
+            csr = a.tocsr()
+            if not np.isfinite(csr.data).all():
+                msg = f"{who}: A contains NaN or Inf"
+                raise NumericalError(msg)
+            op.native = ("csr", csr)
+        return op
     if _is_linear_operator(a):
         return _from_linear_operator(a)
     if is_cupy(a) or isinstance(a, np.ndarray):
@@ -141,7 +151,10 @@ def _wrap(a: Any, who: str) -> Operator:
         else:
             def adjoint(y: Any) -> Any:
                 return mat.T @ y
-        return Operator(mat.shape, dt, lambda x: mat @ x, adjoint, xp, "matrix")
+        op = Operator(mat.shape, dt, lambda x: mat @ x, adjoint, xp, "matrix")
+        if xp is np and dt == np.float64:
+            op.native = ("dense", mat)
+        return op
     msg = (f"{who}: expected an array, a SciPy sparse matrix or LinearOperator, a TTMatrix or "
            f"a Conv2dOperator, got {type(a).__name__}")
     raise TypeError(msg)

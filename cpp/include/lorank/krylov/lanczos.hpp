@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+/// \file Thick-restart Golub-Kahan-Lanczos for the largest singular triplets of a real
+/// operator given as a dense row-major matrix or a CSR matrix: the whole loop in C++ (the
+/// compiled twin of python/lorank/linalg/lanczos.py, which serves every other operator).
+#include <cstdint>
+#include <vector>
+
+#include "lorank/core/types.hpp"
+
+namespace lorank::krylov {
+
+/// y = A x and x = A^T y for a real m x n operator.
+class LinearMap {
+ public:
+  virtual ~LinearMap() = default;
+  virtual index_t rows() const = 0;
+  virtual index_t cols() const = 0;
+  virtual void apply(const double* x, double* y) const = 0;
+  virtual void apply_adjoint(const double* y, double* x) const = 0;
+};
+
+/// A dense row-major m x n matrix (not copied: it must outlive the map).
+class DenseMap final : public LinearMap {
+ public:
+  DenseMap(const double* a, index_t m, index_t n);
+  index_t rows() const override { return m_; }
+  index_t cols() const override { return n_; }
+  void apply(const double* x, double* y) const override;
+  void apply_adjoint(const double* y, double* x) const override;
+
+ private:
+  const double* a_;
+  index_t m_, n_;
+};
+
+/// A CSR matrix (indptr m + 1, indices and data nnz; not copied). Indices are checked.
+class CsrMap final : public LinearMap {
+ public:
+  CsrMap(const std::int64_t* indptr, const std::int64_t* indices, const double* data, index_t m,
+         index_t n);
+  index_t rows() const override { return m_; }
+  index_t cols() const override { return n_; }
+  void apply(const double* x, double* y) const override;
+  void apply_adjoint(const double* y, double* x) const override;
+
+ private:
+  const std::int64_t *indptr_, *indices_;
+  const double* data_;
+  index_t m_, n_;
+};
+
+struct SvdOptions {
+  index_t k = 1;          ///< triplets wanted, 1 <= k <= min(m, n)
+  double rtol = 1e-8;     ///< stop when ||A^T u - s v|| <= rtol s_1 for the wanted triplets
+  index_t maxiter = 1000; ///< most restart cycles
+  index_t ncv = 0;        ///< basis size, k < ncv <= min(m, n); 0: max(2k + 10, 20) capped
+  std::uint64_t seed = 0; ///< for the random directions that replace an invariant subspace
+};
+
+struct SvdResult {
+  std::vector<double> u;   ///< m x k, row-major
+  std::vector<double> s;   ///< k values, descending
+  std::vector<double> vt;  ///< k x n, row-major
+  index_t n_matvecs = 0;   ///< products with A and with A^T
+  bool converged = false;
+  std::vector<double> residuals;  ///< ||A^T u_j - s_j v_j||
+  std::vector<double> history;    ///< largest relative residual after each cycle
+};
+
+/// The k largest singular triplets of `a` from the unit start vector v0 (n entries).
+/// Throws Error for k or ncv out of range (the Python layer checks first), NumericalError
+/// when a product is not
+/// finite (naming the cycle and the products made).
+SvdResult lanczos_svd(const LinearMap& a, const double* v0, const SvdOptions& opt);
+
+}  // namespace lorank::krylov
