@@ -77,13 +77,18 @@ class Conv2dOperator:
             msg = f"Conv2dOperator: the kernel {kh} x {kw} does not fit the padded input {(h, w)}"
             raise ShapeError(msg)
         self.kernel, self.xp, self.padding = kernel, xp, padding
+        # One contiguous (C_out x C_in) matrix per tap, and its adjoint: BLAS-ready operands
+        # (a strided kernel[:, :, p, q] sends older NumPy to a loop hundreds of times slower).
+        self._taps = [xp.ascontiguousarray(kernel[:, :, p, q]) for p in range(kh) for q in range(kw)]
+        self._taps_h = [xp.ascontiguousarray(t.conj().T) for t in self._taps]
         self.input_shape, self.output_shape = shape, (c_out, h_out, w_out)
         self.shape = (c_out * h_out * w_out, c_in * h * w)
         self.dtype = kernel.dtype
 
     # ------------------------------------------------------------------ products
     def _windows(self) -> list[tuple[int, int, slice, slice]]:
-        """(p, q, rows, cols): the padded-input positions that kernel tap (p, q) reads."""
+        """(p, q, rows, cols): the padded-input positions that kernel tap (p, q) reads, in the
+        order of ``self._taps``."""
         _, kh, kw = self.kernel.shape[1:]
         _, h_out, w_out = self.output_shape
         sh, sw = self.stride
@@ -103,9 +108,8 @@ class Conv2dOperator:
         c_out, h_out, w_out = self.output_shape
         dt = np.result_type(self.dtype, block.dtype)
         out = xp.zeros((c_out, h_out * w_out * k), dtype=dt)
-        for p, q, rows, cols in self._windows():
-            taps = padded[:, rows, cols, :].reshape(c_in, -1)
-            out += self.kernel[:, :, p, q] @ taps
+        for tap, (_, _, rows, cols) in zip(self._taps, self._windows()):
+            out += tap @ padded[:, rows, cols, :].reshape(c_in, -1)
         out = out.reshape(self.shape[0], k)
         return out[:, 0] if vec else out
 
@@ -120,9 +124,8 @@ class Conv2dOperator:
         ph, pw = self.pad
         dt = np.result_type(self.dtype, block.dtype)
         grad = xp.zeros((c_in, h + 2 * ph, w + 2 * pw, k), dtype=dt)
-        for p, q, rows, cols in self._windows():
-            grad[:, rows, cols, :] += (self.kernel[:, :, p, q].conj().T @ block).reshape(
-                c_in, h_out, w_out, k)
+        for tap_h, (_, _, rows, cols) in zip(self._taps_h, self._windows()):
+            grad[:, rows, cols, :] += (tap_h @ block).reshape(c_in, h_out, w_out, k)
         if self.padding == "circular":
             grad = _fold(_fold(grad, ph, 1), pw, 2)
         else:
