@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
-// Bindings of the compiled Lanczos loop (lorank::krylov) for dense and CSR float64 input.
+// Bindings of the compiled Lanczos loop (lorank::krylov) for dense and CSR float64 input,
+// and of the sampled-entry kernels of low-rank completion (lorank::manifold).
 #include <optional>
 
 #include "arrays.hpp"
 #include "lorank/krylov/lanczos.hpp"
+#include "lorank/manifold/sampled.hpp"
 
 namespace py = pybind11;
 using namespace lorank;
@@ -72,4 +74,41 @@ void bind_krylov(py::module_& m) {
       py::arg("indptr"), py::arg("indices"), py::arg("data"), py::arg("rows"), py::arg("cols"),
       py::arg("v0"), py::arg("k"), py::arg("rtol"), py::arg("maxiter"), py::arg("ncv"),
       py::arg("seed"), "Thick-restart Golub-Kahan-Lanczos on a CSR float64 matrix.");
+  m.def(
+      "sampled_entries",
+      [](const i64& rows, const i64& cols, const f64& a, const f64& b) {
+        LORANK_CHECK(rows.ndim() == 1 && cols.ndim() == 1 && rows.shape(0) == cols.shape(0) &&
+                         a.ndim() == 2 && b.ndim() == 2 && a.shape(1) == b.shape(1),
+                     ShapeError, "sampled_entries: rows, cols 1-d of one length; a, b 2-d "
+                     "with the same number of columns");
+        const index_t count = rows.shape(0);
+        py::array_t<double> out(count);
+        {
+          py::gil_scoped_release nogil;
+          manifold::sampled_entries(rows.data(), cols.data(), count, a.data(), a.shape(0),
+                                    b.data(), b.shape(0), a.shape(1), out.mutable_data());
+        }
+        return out;
+      },
+      py::arg("rows"), py::arg("cols"), py::arg("a"), py::arg("b"),
+      "out[k] = a[rows[k]] . b[cols[k]] (entries of a b^T on the pattern).");
+  m.def(
+      "sparse_products",
+      [](const i64& rows, const i64& cols, const f64& values, const f64& v, const f64& u) {
+        LORANK_CHECK(rows.ndim() == 1 && rows.shape(0) == cols.shape(0) &&
+                         values.shape(0) == rows.shape(0) && v.ndim() == 2 && u.ndim() == 2 &&
+                         v.shape(1) == u.shape(1),
+                     ShapeError, "sparse_products: inconsistent shapes");
+        const index_t m = u.shape(0), n = v.shape(0), r = v.shape(1);
+        py::array_t<double> zv({m, r}), ztu({n, r});
+        {
+          py::gil_scoped_release nogil;
+          manifold::sparse_products(rows.data(), cols.data(), values.data(), rows.shape(0),
+                                    v.data(), u.data(), m, n, r, zv.mutable_data(),
+                                    ztu.mutable_data());
+        }
+        return py::make_tuple(zv, ztu);
+      },
+      py::arg("rows"), py::arg("cols"), py::arg("values"), py::arg("v"), py::arg("u"),
+      "(Z v, Z^T u) for the sparse Z with `values` at (rows, cols).");
 }

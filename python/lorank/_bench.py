@@ -21,6 +21,7 @@ import lorank
 from lorank._bench_base import Workload, _as_tt, _have, _tntorch_tt, _torch, _ttpy
 from lorank._bench_cross import CROSS_WORKLOADS
 from lorank._bench_krylov import KRYLOV_WORKLOADS
+from lorank._bench_manifold import MANIFOLD_WORKLOADS
 from lorank._reference import tt as ref
 
 __all__ = ["BenchResult", "WORKLOADS", "run"]
@@ -361,7 +362,7 @@ class MatVec(Workload):
 WORKLOADS: dict[str, type[Workload]] = {
     w.name: w
     for w in (TTSVD, RoundRandom, RoundSum, RoundRedundant, DotNorm, Norm, MatVec, *CROSS_WORKLOADS,
-              *KRYLOV_WORKLOADS)
+              *KRYLOV_WORKLOADS, *MANIFOLD_WORKLOADS)
 }
 
 
@@ -480,7 +481,7 @@ def evals_table(results: list[BenchResult]) -> str:
     rows = [r for r in results if r.evals]
     if not rows:
         return ""
-    lines = ["function evaluations (cross) and products with A and A^T (svd workloads):"]
+    lines = ["function evaluations (cross), products with A and A^T (svd), iterations (complete):"]
     for r in rows:
         ours = r.evals.get("lorank", 0)
         parts = [f"lorank {ours}"] + [f"{k} {v} ({v / ours:.2f}x)" if ours else f"{k} {v}"

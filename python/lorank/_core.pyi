@@ -34,6 +34,10 @@ def maxvol(a: np.ndarray, tol: float, maxiter: int) -> tuple[np.ndarray, np.ndar
 def lanczos_svd_dense(
     a: np.ndarray, v0: np.ndarray, k: int, rtol: float, maxiter: int, ncv: int, seed: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, bool, np.ndarray, np.ndarray]: ...
+def sampled_entries(rows: np.ndarray, cols: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray: ...
+def sparse_products(
+    rows: np.ndarray, cols: np.ndarray, values: np.ndarray, v: np.ndarray, u: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]: ...
 def lanczos_svd_csr(
     indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, rows: int, cols: int,
     v0: np.ndarray, k: int, rtol: float, maxiter: int, ncv: int, seed: int,
