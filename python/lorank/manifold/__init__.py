@@ -1,19 +1,24 @@
 # SPDX-License-Identifier: MIT
-"""Riemannian geometry and optimization on low-rank manifolds: the fixed-rank matrix
-manifold (points and tangent vectors in factored form) and low-rank matrix completion by
-Riemannian conjugate gradients."""
+"""Riemannian geometry and optimization on low-rank manifolds: the fixed-rank matrix and
+fixed-TT-rank manifolds (points and tangent vectors in factored form) and low-rank matrix
+and tensor completion by Riemannian conjugate gradients."""
 
 from __future__ import annotations
 
 from lorank.manifold._results import IterationRecord, OptimizeResult
-from lorank.manifold.completion import complete_matrix
+from lorank.manifold.completion import complete_matrix, complete_tt
 from lorank.manifold.fixed_rank import FixedRankMatrix, LowRankPoint, LowRankTangent
+from lorank.manifold.fixed_rank_tt import FixedRankTT, TTPoint, TTTangent
 
 __all__ = [
     "FixedRankMatrix",
+    "FixedRankTT",
     "IterationRecord",
     "LowRankPoint",
     "LowRankTangent",
     "OptimizeResult",
+    "TTPoint",
+    "TTTangent",
     "complete_matrix",
+    "complete_tt",
 ]

@@ -1,13 +1,15 @@
 # SPDX-License-Identifier: MIT
-"""Low-rank matrix completion by Riemannian conjugate gradients (LRGeomCG).
+"""Low-rank matrix and tensor-train completion by Riemannian conjugate gradients.
 
-Minimizes ``f(X) = 1/2 ||P_Omega(X - A)||^2`` over m x n matrices of rank r: the Euclidean
-gradient is the sparse residual, whose tangent projection needs two sparse-times-thin
-products (O(|Omega| r)); the step size starts from the exact minimizer of f along the tangent
-line (f is quadratic there) and is checked by Armijo backtracking on the retracted point.
+Minimizes ``f(X) = 1/2 ||P_Omega(X - A)||^2`` over m x n matrices of rank r (LRGeomCG) or
+tensors of fixed TT ranks (RTTC): the Euclidean gradient is the sparse residual, whose
+tangent projection costs O(|Omega| r) (matrices) or O(|Omega| d r^2) (trains); the step size
+starts from the exact minimizer of f along the tangent line (f is quadratic there) and is
+checked by Armijo backtracking on the retracted point.
 
-Reference: B. Vandereycken, "Low-rank matrix completion by Riemannian optimization",
-SIAM J. Optim. 23(2), 2013 (Algorithm "LRGeomCG").
+References: B. Vandereycken, "Low-rank matrix completion by Riemannian optimization",
+SIAM J. Optim. 23(2), 2013. M. Steinlechner, "Riemannian optimization for high-dimensional
+tensor completion", SIAM J. Sci. Comput. 38(5), 2016.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from lorank.linalg._krylov_basis import check_count, check_tol
 from lorank.manifold._results import IterationRecord, OptimizeResult
 from lorank.manifold.fixed_rank import FixedRankMatrix, LowRankPoint
 
-__all__ = ["complete_matrix"]
+__all__ = ["complete_matrix", "complete_tt"]
 
 
 class _Pattern:
@@ -128,11 +130,37 @@ def complete_matrix(
     x = _spectral_start(pattern, values, manifold, rng) if x0 is None else x0
     manifold.check_point(x, who)
     scale = float(np.linalg.norm(values))
+
+    def validate(p: LowRankPoint) -> float:
+        if validation is None:
+            return math.nan
+        return float(np.linalg.norm(p.at(v_rows, v_cols) - v_vals)) / v_norm
+
+    return _rcg(
+        manifold, x,
+        residual=lambda p: p.at(rows, cols) - values,
+        gradient=lambda p, e: manifold.project_sampled(p, rows, cols, e),
+        on_omega=lambda p, d: manifold.tangent_at(p, d, rows, cols),
+        validate=validate, target=None if validation is not None else rtol * scale,
+        rtol=rtol, maxiter=maxiter, callback=callback, result=lambda p: p,
+    )
+
+
+def _rcg(manifold: Any, x: Any, *, residual: Callable[[Any], Any],
+         gradient: Callable[[Any, Any], Any], on_omega: Callable[[Any, Any], Any],
+         validate: Callable[[Any], float], target: float | None, rtol: float, maxiter: int,
+         callback: Callable[[IterationRecord, Any], Any] | None,
+         result: Callable[[Any], Any]) -> OptimizeResult:
+    """Riemannian CG for ``f = 1/2 ||residual(x)||^2`` (a least-squares fit on a sampling
+    pattern): Polak-Ribiere+ directions with vector transport, the step from the exact
+    minimizer along the tangent line (f is quadratic there), Armijo backtracking on the
+    retracted point. Stops when ``||residual|| <= target`` or, with ``target=None``, when
+    ``validate(x) <= rtol``."""
     t0 = time.perf_counter()
     history: list[IterationRecord] = []
-    resid = x.at(rows, cols) - values
+    resid = residual(x)
     f = 0.5 * float(resid @ resid)
-    grad = manifold.project_sampled(x, rows, cols, resid)
+    grad = gradient(x, resid)
     eta = -grad
     grad_prev, x_prev, message, converged = grad, x, "maxiter reached", False
     for it in range(1, maxiter + 1):
@@ -145,12 +173,12 @@ def complete_matrix(
             if manifold.inner(x, grad, eta) >= 0:  # not a descent direction: restart
                 eta = -grad
         slope = manifold.inner(x, grad, eta)
-        on_omega = manifold.tangent_at(x, eta, rows, cols)
-        denom = float(on_omega @ on_omega)
-        t = -float(resid @ on_omega) / denom if denom > 0 else 0.0
+        sampled = on_omega(x, eta)
+        denom = float(sampled @ sampled)
+        t = -float(resid @ sampled) / denom if denom > 0 else 0.0
         for _ in range(30):  # Armijo backtracking from the linearized minimizer
             x_new = manifold.retract(x, eta, t)
-            resid_new = x_new.at(rows, cols) - values
+            resid_new = residual(x_new)
             f_new = 0.5 * float(resid_new @ resid_new)
             if f_new <= f + 1e-4 * t * slope:
                 break
@@ -160,17 +188,104 @@ def complete_matrix(
             break
         x_prev, grad_prev = x, grad
         x, resid, f = x_new, resid_new, f_new
-        grad = manifold.project_sampled(x, rows, cols, resid)
-        v_err = math.nan
-        if validation is not None:
-            v_err = float(np.linalg.norm(x.at(v_rows, v_cols) - v_vals)) / v_norm
+        grad = gradient(x, resid)
+        v_err = validate(x)
         record = IterationRecord(it, f, manifold.norm(x, grad), t, v_err, time.perf_counter() - t0)
         history.append(record)
-        done = v_err <= rtol if validation is not None else math.sqrt(2 * f) <= rtol * scale
-        if done:
+        if (math.sqrt(2 * f) <= target) if target is not None else (v_err <= rtol):
             message, converged = "tolerance reached", True
             break
-        if callback is not None and callback(record, x):
+        if callback is not None and callback(record, result(x)):
             message = "stopped by callback"
             break
-    return OptimizeResult(x, f, len(history), converged, message, tuple(history))
+    return OptimizeResult(result(x), f, len(history), converged, message, tuple(history))
+
+
+def complete_tt(
+    indices: Any, values: Any, *, shape: Any, ranks: Any, rtol: float = 1e-6,
+    maxiter: int = 1000, x0: Any = None, rng: Any = None,
+    validation: tuple[Any, Any] | None = None,
+    callback: Callable[[IterationRecord, Any], Any] | None = None,
+) -> OptimizeResult:
+    """Complete a tensor of fixed TT ranks from its entries ``A[indices[k]] = values[k]``
+    by Riemannian conjugate gradients on the TT manifold (Steinlechner's RTTC).
+
+    Parameters
+    ----------
+    indices : int array (N, d)
+    values : array (N,)
+    shape, ranks : the tensor's shape and TT ranks (d + 1 entries, ends 1)
+    rtol : stop when ``||P_Omega(X - A)|| <= rtol ||values||``; with ``validation`` =
+        (indices, values) of held-out entries, when their relative error is <= rtol.
+    x0 : TT, optional; default a random train scaled to the observed values.
+
+    Returns
+    -------
+    OptimizeResult whose ``x`` is the completed :class:`~lorank.TT`.
+
+    Notes
+    -----
+    Per iteration O(N d r^2) for the residual, the gradient and the line search on Omega,
+    O(d n r^3) for the transport and the retraction (a rank-2r train rounded back).
+    Like any local method it can stall in a spurious minimum from a random start when the
+    samples are few (measured: 8^6 at rank 3 converges in ~35 iterations from 16000 samples,
+    while from 8000 one of two random starts stalls; 20^10 at rank 5 from 50000 samples
+    stalled from the random starts tried): give ``x0`` from a better guess when you have one.
+
+    Reference: M. Steinlechner, "Riemannian optimization for high-dimensional tensor
+    completion", SIAM J. Sci. Comput. 38(5), 2016.
+    """
+    from lorank.manifold.fixed_rank_tt import FixedRankTT, TTPoint
+
+    who = "complete_tt"
+    manifold = FixedRankTT(shape, ranks)
+    idx, values = _check_multi(indices, values, manifold.shape, who)
+    rtol = check_tol(rtol, who)
+    maxiter = check_count(maxiter, "maxiter", who)
+    if validation is not None:
+        v_idx, v_vals = _check_multi(*validation, manifold.shape, who)
+        v_norm = float(np.linalg.norm(v_vals))
+    if x0 is None:
+        from lorank.tt import random
+
+        start = random(manifold.shape, list(manifold.ranks[1:-1]), rng=rng)
+        start = start * (float(np.linalg.norm(values)) / max(float(np.linalg.norm(start.at(idx))), 1e-300))
+        x = TTPoint.from_tt(start)
+    else:
+        x = TTPoint.from_tt(x0)
+    scale = float(np.linalg.norm(values))
+
+    def validate(p: Any) -> float:
+        if validation is None:
+            return math.nan
+        return float(np.linalg.norm(p.tt.at(v_idx) - v_vals)) / v_norm
+
+    return _rcg(
+        manifold, x,
+        residual=lambda p: p.tt.at(idx) - values,
+        gradient=lambda p, e: manifold.project_sampled(p, idx, e),
+        on_omega=lambda p, d: manifold.tangent_at(p, d, idx),
+        validate=validate, target=None if validation is not None else rtol * scale,
+        rtol=rtol, maxiter=maxiter, callback=callback, result=lambda p: p.tt,
+    )
+
+
+def _check_multi(indices: Any, values: Any, shape: tuple[int, ...],
+                 who: str) -> tuple[np.ndarray, np.ndarray]:
+    idx = np.asarray(indices)
+    values = np.asarray(values, dtype=np.float64)
+    if idx.ndim != 2 or idx.shape[1] != len(shape) or idx.shape[0] != values.shape[0] \
+            or values.ndim != 1 or idx.shape[0] == 0:
+        msg = (f"{who}: indices must be (N, d={len(shape)}) and values (N,), got "
+               f"{idx.shape} and {values.shape}")
+        raise ShapeError(msg)
+    if idx.dtype.kind not in "iu":
+        msg = f"{who}: indices must be integers"
+        raise ArgumentError(msg)
+    if (idx < 0).any() or (idx >= np.asarray(shape)).any():
+        msg = f"{who}: an index lies outside the shape {tuple(shape)}"
+        raise ShapeError(msg)
+    if not np.isfinite(values).all():
+        msg = f"{who}: values contain NaN or Inf"
+        raise NumericalError(msg)
+    return idx.astype(np.int64), values

@@ -1,0 +1,206 @@
+# SPDX-License-Identifier: MIT
+"""The manifold of tensors of fixed TT ranks (Holtz, Rohwedder, Schneider 2012; Lubich,
+Oseledets, Vandereycken 2015; Steinlechner 2016).
+
+A point keeps two orthogonal representations of one train X: left-orthogonal cores
+U_1..U_{d-1} with the last core C_d (X = U_1 ... U_{d-1} C_d) and right-orthogonal cores
+V_2..V_d. A tangent vector at X is ``sum_k U_1 .. U_{k-1} dC_k V_{k+1} .. V_d`` stored as the
+delta-cores dC_k, with the gauge ``U_k^L^H dC_k^L = 0`` for k < d (left unfoldings): the d
+terms are then mutually orthogonal, so inner products are sums over the delta-cores, and the
+tangent vector is a TT of ranks 2r with cores [[V_k, 0], [dC_k, U_k]].
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from lorank.errors import ShapeError
+from lorank.tt.tensor import TT
+
+__all__ = ["FixedRankTT", "TTPoint", "TTTangent"]
+
+
+@dataclass(frozen=True)
+class TTPoint:
+    """A train in both orthogonal forms: ``left`` (U_1..U_{d-1} left-orthogonal, then C_d)
+    and ``right`` (V_1, then V_2..V_d right-orthogonal)."""
+
+    left: tuple[Any, ...]
+    right: tuple[Any, ...]
+
+    @staticmethod
+    def from_tt(x: TT) -> TTPoint:
+        left = x.orthogonalize("left")
+        return TTPoint(tuple(left.cores), tuple(left.orthogonalize("right").cores))
+
+    @property
+    def tt(self) -> TT:
+        return TT.from_cores(list(self.left))
+
+    @property
+    def ranks(self) -> tuple[int, ...]:
+        return (1, *(c.shape[2] for c in self.left))
+
+
+@dataclass(frozen=True)
+class TTTangent:
+    """Delta-cores dC_1..dC_d (shapes of the point's cores), gauge-conditioned."""
+
+    cores: tuple[Any, ...]
+
+    def __add__(self, other: TTTangent) -> TTTangent:
+        return TTTangent(tuple(a + b for a, b in zip(self.cores, other.cores)))
+
+    def __sub__(self, other: TTTangent) -> TTTangent:
+        return TTTangent(tuple(a - b for a, b in zip(self.cores, other.cores)))
+
+    def __mul__(self, alpha: Any) -> TTTangent:
+        return TTTangent(tuple(alpha * c for c in self.cores))
+
+    __rmul__ = __mul__
+
+    def __neg__(self) -> TTTangent:
+        return self * -1.0
+
+
+def _gauge(u: Any, dc: Any) -> Any:
+    """dC minus its component along U's left unfolding: (I - U^L U^L^H) dC^L."""
+    r0, n, r1 = u.shape
+    ul = u.reshape(r0 * n, r1)
+    dl = dc.reshape(r0 * n, -1)
+    return (dl - ul @ (ul.conj().T @ dl)).reshape(dc.shape)
+
+
+class FixedRankTT:
+    """TT tensors of shape ``shape`` and TT ranks ``ranks`` (d + 1 entries, ends 1).
+
+    Operations: :meth:`project` of a TT (O(d n r^3)), of a dense tensor (O(n^d r)) or of a
+    sparse tensor given by values at multi-indices (O(|Omega| d r^2)); :meth:`retract`
+    (the rank-2r sum X + t xi rounded back to the ranks); :meth:`transport` (projection);
+    :meth:`inner`; :meth:`tangent_tt` (the tangent vector as a TT of ranks 2r);
+    :meth:`tangent_at` (its entries at multi-indices).
+    """
+
+    def __init__(self, shape: Any, ranks: Any):
+        self.shape = tuple(int(n) for n in shape)
+        self.ranks = tuple(int(r) for r in ranks)
+        if len(self.ranks) != len(self.shape) + 1 or self.ranks[0] != 1 or self.ranks[-1] != 1:
+            msg = f"FixedRankTT: ranks must have d + 1 = {len(self.shape) + 1} entries with ends 1"
+            raise ShapeError(msg)
+
+    def random_point(self, rng: Any = None) -> TTPoint:
+        from lorank.tt import random
+
+        return TTPoint.from_tt(random(self.shape, list(self.ranks[1:-1]), rng=rng))
+
+    # ------------------------------------------------------------------ interfaces
+    @staticmethod
+    def _left_rows(x: TTPoint, idx: np.ndarray) -> list[Any]:
+        """L_k[w] = U_1[w_1] .. U_k[w_k] for k = 0..d-1 (L_0 = 1): each (N, r_k)."""
+        out = [np.ones((idx.shape[0], 1), dtype=x.left[0].dtype)]
+        for k, u in enumerate(x.left[:-1]):
+            out.append(np.einsum("Na,aNb->Nb", out[-1], u[:, idx[:, k], :]))
+        return out
+
+    @staticmethod
+    def _right_rows(x: TTPoint, idx: np.ndarray) -> list[Any]:
+        """R_k[w] = V_{k+1}[w_{k+1}] .. V_d[w_d] for k = 0..d-1 (R_{d-1} = 1): (N, r_k)."""
+        d = len(x.right)
+        out = [np.ones((idx.shape[0], 1), dtype=x.right[0].dtype)]
+        for k in range(d - 1, 0, -1):
+            out.append(np.einsum("aNb,Nb->Na", x.right[k][:, idx[:, k], :], out[-1]))
+        return out[::-1]
+
+    # ------------------------------------------------------------------ projections
+    def project_sampled(self, x: TTPoint, idx: Any, values: Any) -> TTTangent:
+        """Projection of the sparse tensor with ``values`` at the rows of ``idx`` (N x d)."""
+        idx = np.asarray(idx, dtype=np.int64)
+        values = np.asarray(values)
+        left, right = self._left_rows(x, idx), self._right_rows(x, idx)
+        d = len(self.shape)
+        cores = []
+        for k in range(d):
+            weighted = values[:, None] * right[k]
+            dc = np.zeros(x.left[k].shape, dtype=np.result_type(x.left[k].dtype, values.dtype))
+            # dC_k[a, i, b] = sum over samples with w_k = i of L[a] z R[b]
+            order = np.argsort(idx[:, k], kind="stable")
+            bounds = np.searchsorted(idx[order, k], np.arange(self.shape[k] + 1))
+            for i in range(self.shape[k]):
+                sel = order[bounds[i] : bounds[i + 1]]
+                if sel.size:
+                    dc[:, i, :] = left[k][sel].conj().T @ weighted[sel]
+            cores.append(_gauge(x.left[k], dc) if k < d - 1 else dc)
+        return TTTangent(tuple(cores))
+
+    def project(self, x: TTPoint, z: Any) -> TTTangent:
+        """Projection of a TT (O(d n r^3)) or of a dense tensor onto the tangent space."""
+        if not isinstance(z, TT):
+            z = np.asarray(z)
+            if z.shape != self.shape:
+                msg = f"FixedRankTT.project: z has shape {z.shape}, expected {self.shape}"
+                raise ShapeError(msg)
+            z = TT.from_dense(z, rtol=0.0)
+        if z.shape != self.shape:
+            msg = f"FixedRankTT.project: z has shape {z.shape}, expected {self.shape}"
+            raise ShapeError(msg)
+        zc = z.cores
+        d = len(zc)
+        # phi_l[k]: (r_k of X, r_k of Z) = U_1..U_k (left) against Z_1..Z_k.
+        phi_l = [np.ones((1, 1))]
+        for k in range(d - 1):
+            phi_l.append(np.einsum("ab,aic,bid->cd", phi_l[-1], x.left[k].conj(), zc[k]))
+        phi_r = [np.ones((1, 1))]
+        for k in range(d - 1, 0, -1):
+            phi_r.append(np.einsum("aic,bid,cd->ab", x.right[k].conj(), zc[k], phi_r[-1]))
+        phi_r = phi_r[::-1]
+        cores = []
+        for k in range(d):
+            dc = np.einsum("ab,bic,dc->aid", phi_l[k], zc[k], phi_r[k])
+            cores.append(_gauge(x.left[k], dc) if k < d - 1 else dc)
+        return TTTangent(tuple(cores))
+
+    # ------------------------------------------------------------------ tangent vectors
+    def tangent_tt(self, x: TTPoint, xi: TTTangent, shift: Any = None) -> TT:
+        """The tangent vector as a TT of ranks 2r (plus ``shift`` times X when given)."""
+        d = len(self.shape)
+        if d == 1:
+            last = xi.cores[0] if shift is None else xi.cores[0] + shift * x.left[0]
+            return TT.from_cores([last])
+        cores = [np.concatenate([xi.cores[0], x.left[0]], axis=2)]
+        for k in range(1, d - 1):
+            v, dc, u = x.right[k], xi.cores[k], x.left[k]
+            top = np.concatenate([v, np.zeros((v.shape[0], v.shape[1], u.shape[2]), v.dtype)], axis=2)
+            bottom = np.concatenate([dc, u], axis=2)
+            cores.append(np.concatenate([top, bottom], axis=0))
+        last = xi.cores[-1] if shift is None else xi.cores[-1] + shift * x.left[-1]
+        cores.append(np.concatenate([x.right[-1], last], axis=0))
+        return TT.from_cores(cores)
+
+    def tangent_at(self, x: TTPoint, xi: TTTangent, idx: Any) -> Any:
+        """Entries of a tangent vector at the rows of ``idx``: O(N d r^2)."""
+        idx = np.asarray(idx, dtype=np.int64)
+        left, right = self._left_rows(x, idx), self._right_rows(x, idx)
+        total = 0.0
+        for k, dc in enumerate(xi.cores):
+            total = total + np.einsum("Na,aNb,Nb->N", left[k], dc[:, idx[:, k], :], right[k])
+        return total
+
+    def inner(self, x: TTPoint, xi: TTTangent, eta: TTTangent) -> float:
+        """Inner product: the sum over the delta-cores (the terms are orthogonal)."""
+        return float(sum(np.vdot(a, b).real for a, b in zip(xi.cores, eta.cores)))
+
+    def norm(self, x: TTPoint, xi: TTTangent) -> float:
+        return float(np.sqrt(max(self.inner(x, xi, xi), 0.0)))
+
+    def retract(self, x: TTPoint, xi: TTTangent, t: float = 1.0) -> TTPoint:
+        """``X + t xi`` (a TT of ranks 2r) rounded back to the manifold's ranks (TT-SVD
+        rounding: quasi-optimal, a second-order retraction)."""
+        y = self.tangent_tt(x, xi * t, shift=1.0)
+        return TTPoint.from_tt(y.round(max_rank=list(self.ranks[1:-1]), method="svd"))
+
+    def transport(self, x_new: TTPoint, x_old: TTPoint, xi: TTTangent) -> TTTangent:
+        """Projection of xi (tangent at x_old, a rank-2r TT) onto the tangent space at x_new."""
+        return self.project(x_new, self.tangent_tt(x_old, xi))
