@@ -6,9 +6,11 @@ and tensor completion by Riemannian conjugate gradients."""
 from __future__ import annotations
 
 from lorank.manifold._results import IterationRecord, OptimizeResult
+from lorank.manifold.autodiff import TorchLowRank, TorchTT, riemannian_grad
 from lorank.manifold.completion import complete_matrix, complete_tt
 from lorank.manifold.fixed_rank import FixedRankMatrix, LowRankPoint, LowRankTangent
 from lorank.manifold.fixed_rank_tt import FixedRankTT, TTPoint, TTTangent
+from lorank.manifold.optimize import minimize
 
 __all__ = [
     "FixedRankMatrix",
@@ -19,6 +21,10 @@ __all__ = [
     "OptimizeResult",
     "TTPoint",
     "TTTangent",
+    "TorchLowRank",
+    "TorchTT",
     "complete_matrix",
     "complete_tt",
+    "minimize",
+    "riemannian_grad",
 ]

@@ -1,0 +1,94 @@
+# SPDX-License-Identifier: MIT
+"""Riemannian autodiff against the explicit projection of the dense Euclidean gradient, and
+the optimizers on problems with a closed-form answer."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+
+import lorank  # noqa: E402
+from lorank.errors import ArgumentError, NumericalError  # noqa: E402
+from lorank.manifold import (  # noqa: E402
+    FixedRankMatrix,
+    FixedRankTT,
+    minimize,
+    riemannian_grad,
+)
+
+
+def _loss_matrix(target):
+    t = torch.as_tensor(target)
+    return lambda x: 0.5 * ((x.full() - t) ** 2).sum() + (x.full() ** 3).sum() / 30
+
+
+def test_matrix_gradient_equals_the_projected_euclidean_gradient(rng):
+    man = FixedRankMatrix(8, 6, 2)
+    x = man.random_point(rng)
+    target = rng.standard_normal((8, 6))
+    f = _loss_matrix(target)
+    value, grad = riemannian_grad(f, man, x)
+    dense = torch.as_tensor(x.full()).requires_grad_(True)
+    loss = 0.5 * ((dense - torch.as_tensor(target)) ** 2).sum() + (dense**3).sum() / 30
+    (g,) = torch.autograd.grad(loss, dense)
+    want = man.tangent_full(x, man.project(x, g.numpy()))
+    np.testing.assert_allclose(man.tangent_full(x, grad), want, atol=1e-10)
+    assert value == pytest.approx(float(loss.detach()), rel=1e-12)
+
+
+def test_tt_gradient_equals_the_projected_euclidean_gradient(rng):
+    shape = (3, 4, 3, 2)
+    man = FixedRankTT(shape, (1, 2, 3, 2, 1))
+    x = man.random_point(rng)
+    idx = np.column_stack([rng.integers(0, n, 25) for n in shape])
+    vals = torch.as_tensor(rng.standard_normal(25))
+
+    def f(t):
+        return 0.5 * ((t.at(idx) - vals) ** 2).sum() + 0.1 * t.norm() ** 2 + t.full().sum() ** 2
+
+    value, grad = riemannian_grad(f, man, x)
+    dense = torch.as_tensor(x.tt.full()).requires_grad_(True)
+    at = dense[tuple(torch.as_tensor(idx).T)]
+    loss = 0.5 * ((at - vals) ** 2).sum() + 0.1 * (dense**2).sum() + dense.sum() ** 2
+    (g,) = torch.autograd.grad(loss, dense)
+    want = man.tangent_tt(x, man.project(x, g.numpy())).full()
+    np.testing.assert_allclose(man.tangent_tt(x, grad).full(), want, atol=1e-10)
+    assert value == pytest.approx(float(loss.detach()), rel=1e-12)
+
+
+@pytest.mark.parametrize("method", ["rcg", "rgd"])
+def test_minimize_finds_the_best_rank_r_approximation(rng, method):
+    # min 1/2 ||X - A||^2 over rank 3: the truncated SVD of A (Eckart-Young).
+    a = rng.standard_normal((20, 15)) @ np.diag(0.7 ** np.arange(15)) @ rng.standard_normal((15, 15))
+    man = FixedRankMatrix(20, 15, 3)
+    t = torch.as_tensor(a)
+    res = minimize(lambda x: 0.5 * ((x.full() - t) ** 2).sum(), man, man.random_point(rng),
+                   method=method, rtol=1e-9, maxiter=2000)
+    assert res.converged, res.message
+    u, s, vh = np.linalg.svd(a)
+    np.testing.assert_allclose(res.x.full(), (u[:, :3] * s[:3]) @ vh[:3], atol=1e-7)
+    assert res.fun == pytest.approx(0.5 * (s[3:] ** 2).sum(), rel=1e-9)
+
+
+def test_minimize_on_tt_recovers_a_low_rank_tensor(rng):
+    shape = (4, 4, 4, 4)
+    truth = lorank.tt.random(shape, 2, rng=3)
+    man = FixedRankTT(shape, (1, 2, 2, 2, 1))
+    t = torch.as_tensor(truth.full())
+    res = minimize(lambda x: 0.5 * ((x.full() - t) ** 2).sum(), man, man.random_point(4),
+                   rtol=1e-8, maxiter=500)
+    assert res.converged
+    assert (res.x.tt - truth).norm(accurate=True) <= 1e-6 * truth.norm()
+
+
+def test_bad_losses_are_reported(rng):
+    man = FixedRankMatrix(4, 3, 1)
+    x = man.random_point(rng)
+    with pytest.raises(ArgumentError, match="scalar"):
+        riemannian_grad(lambda p: p.full(), man, x)
+    with pytest.raises(NumericalError, match="nan"):
+        riemannian_grad(lambda p: p.full().sum() * float("nan"), man, x)
+    with pytest.raises(ArgumentError, match="method"):
+        minimize(lambda p: p.full().sum(), man, x, method="newton")
