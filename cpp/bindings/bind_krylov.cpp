@@ -6,6 +6,7 @@
 #include "arrays.hpp"
 #include "lorank/krylov/lanczos.hpp"
 #include "lorank/manifold/sampled.hpp"
+#include "lorank/manifold/tt_sampled.hpp"
 
 namespace py = pybind11;
 using namespace lorank;
@@ -111,4 +112,41 @@ void bind_krylov(py::module_& m) {
       },
       py::arg("rows"), py::arg("cols"), py::arg("values"), py::arg("v"), py::arg("u"),
       "(Z v, Z^T u) for the sparse Z with `values` at (rows, cols).");
+  m.def(
+      "tt_sampled_project",
+      [](const py::sequence& left, const py::sequence& right, const i64& idx, const f64& values) {
+        auto l = bindings::train_in<double>(left, "tt_sampled_project");
+        auto r = bindings::train_in<double>(right, "tt_sampled_project");
+        LORANK_CHECK(idx.ndim() == 2 && idx.shape(1) == index_t(l.view.size()) &&
+                         values.ndim() == 1 && values.shape(0) == idx.shape(0),
+                     ShapeError, "tt_sampled_project: idx must be (N, d) and values (N,)");
+        tt::Train<double> out;
+        {
+          py::gil_scoped_release nogil;
+          out = manifold::tt_sampled_project(l.view, r.view, idx.data(), idx.shape(0),
+                                             values.data());
+        }
+        return bindings::train_out(std::move(out));
+      },
+      py::arg("left"), py::arg("right"), py::arg("idx"), py::arg("values"),
+      "Delta-cores (before the gauge) of the projection of a sampled tensor.");
+  m.def(
+      "tt_sampled_tangent",
+      [](const py::sequence& left, const py::sequence& right, const py::sequence& deltas,
+         const i64& idx) {
+        auto l = bindings::train_in<double>(left, "tt_sampled_tangent");
+        auto r = bindings::train_in<double>(right, "tt_sampled_tangent");
+        auto dc = bindings::train_in<double>(deltas, "tt_sampled_tangent");
+        LORANK_CHECK(idx.ndim() == 2 && idx.shape(1) == index_t(l.view.size()), ShapeError,
+                     "tt_sampled_tangent: idx must be (N, d)");
+        py::array_t<double> out(idx.shape(0));
+        {
+          py::gil_scoped_release nogil;
+          manifold::tt_sampled_tangent(l.view, r.view, dc.view, idx.data(), idx.shape(0),
+                                       out.mutable_data());
+        }
+        return out;
+      },
+      py::arg("left"), py::arg("right"), py::arg("deltas"), py::arg("idx"),
+      "Entries of a tangent vector (delta-cores) at the rows of idx.");
 }

@@ -38,6 +38,12 @@ def sampled_entries(rows: np.ndarray, cols: np.ndarray, a: np.ndarray, b: np.nda
 def sparse_products(
     rows: np.ndarray, cols: np.ndarray, values: np.ndarray, v: np.ndarray, u: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]: ...
+def tt_sampled_project(
+    left: list[np.ndarray], right: list[np.ndarray], idx: np.ndarray, values: np.ndarray,
+) -> list[np.ndarray]: ...
+def tt_sampled_tangent(
+    left: list[np.ndarray], right: list[np.ndarray], deltas: list[np.ndarray], idx: np.ndarray,
+) -> np.ndarray: ...
 def lanczos_svd_csr(
     indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, rows: int, cols: int,
     v0: np.ndarray, k: int, rtol: float, maxiter: int, ncv: int, seed: int,

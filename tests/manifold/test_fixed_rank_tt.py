@@ -103,3 +103,17 @@ def test_tt_completion_input_errors():
         complete_tt(np.array([[0, 2]]), np.zeros(1), shape=(2, 2), ranks=(1, 1, 1))
     with pytest.raises(ShapeError, match="ranks"):
         FixedRankTT((2, 2), (1, 2))
+
+
+def test_compiled_sampled_kernels_match_their_twins(rng):
+    man, x = _setup(rng)
+    idx = np.column_stack([rng.integers(0, n, 200) for n in SHAPE])
+    vals = rng.standard_normal(200)
+    fast = man.project_sampled(x, idx, vals)
+    slow = man.project_sampled(x, idx, vals, _twin=True)
+    for a, b in zip(fast.cores, slow.cores):
+        np.testing.assert_allclose(a, b, atol=1e-13)
+    np.testing.assert_allclose(man.tangent_at(x, fast, idx), man.tangent_at(x, fast, idx, _twin=True),
+                               atol=1e-13)
+    with pytest.raises(ShapeError, match="outside mode"):
+        man.project_sampled(x, idx + np.array([0, 0, 0, 4]), vals)

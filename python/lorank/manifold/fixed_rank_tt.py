@@ -66,6 +66,12 @@ class TTTangent:
         return self * -1.0
 
 
+def _compiled(x: TTPoint, data: Any) -> bool:
+    """Whether the compiled sampled kernels apply (float64 NumPy cores and data)."""
+    return all(isinstance(c, np.ndarray) and c.dtype == np.float64 for c in x.left) and \
+        np.asarray(data).dtype == np.float64
+
+
 def _gauge(u: Any, dc: Any) -> Any:
     """dC minus its component along U's left unfolding: (I - U^L U^L^H) dC^L."""
     r0, n, r1 = u.shape
@@ -78,7 +84,8 @@ class FixedRankTT:
     """TT tensors of shape ``shape`` and TT ranks ``ranks`` (d + 1 entries, ends 1).
 
     Operations: :meth:`project` of a TT (O(d n r^3)), of a dense tensor (O(n^d r)) or of a
-    sparse tensor given by values at multi-indices (O(|Omega| d r^2)); :meth:`retract`
+    sparse tensor given by values at multi-indices (O(|Omega| d r^2), compiled for float64);
+    :meth:`retract`
     (the rank-2r sum X + t xi rounded back to the ranks); :meth:`transport` (projection);
     :meth:`inner`; :meth:`tangent_tt` (the tangent vector as a TT of ranks 2r);
     :meth:`tangent_at` (its entries at multi-indices).
@@ -115,12 +122,19 @@ class FixedRankTT:
         return out[::-1]
 
     # ------------------------------------------------------------------ projections
-    def project_sampled(self, x: TTPoint, idx: Any, values: Any) -> TTTangent:
-        """Projection of the sparse tensor with ``values`` at the rows of ``idx`` (N x d)."""
-        idx = np.asarray(idx, dtype=np.int64)
+    def project_sampled(self, x: TTPoint, idx: Any, values: Any, _twin: bool = False) -> TTTangent:
+        """Projection of the sparse tensor with ``values`` at the rows of ``idx`` (N x d).
+        (``_twin=True`` runs the NumPy twin of the compiled kernel, for tests.)"""
+        idx = np.ascontiguousarray(idx, dtype=np.int64)
         values = np.asarray(values)
-        left, right = self._left_rows(x, idx), self._right_rows(x, idx)
         d = len(self.shape)
+        if _compiled(x, values) and not _twin:
+            from lorank import _core
+
+            raw = _core.tt_sampled_project(list(x.left), list(x.right), idx, values)
+            return TTTangent(tuple(_gauge(x.left[k], c) if k < d - 1 else c
+                                   for k, c in enumerate(raw)))
+        left, right = self._left_rows(x, idx), self._right_rows(x, idx)
         cores = []
         for k in range(d):
             weighted = values[:, None] * right[k]
@@ -179,9 +193,13 @@ class FixedRankTT:
         cores.append(np.concatenate([x.right[-1], last], axis=0))
         return TT.from_cores(cores)
 
-    def tangent_at(self, x: TTPoint, xi: TTTangent, idx: Any) -> Any:
+    def tangent_at(self, x: TTPoint, xi: TTTangent, idx: Any, _twin: bool = False) -> Any:
         """Entries of a tangent vector at the rows of ``idx``: O(N d r^2)."""
-        idx = np.asarray(idx, dtype=np.int64)
+        idx = np.ascontiguousarray(idx, dtype=np.int64)
+        if _compiled(x, xi.cores[0]) and not _twin:
+            from lorank import _core
+
+            return _core.tt_sampled_tangent(list(x.left), list(x.right), list(xi.cores), idx)
         left, right = self._left_rows(x, idx), self._right_rows(x, idx)
         total = 0.0
         for k, dc in enumerate(xi.cores):
