@@ -3,6 +3,8 @@
 // and of the sampled-entry kernels of low-rank completion (lorank::manifold).
 #include <optional>
 
+#include <string>
+
 #include "arrays.hpp"
 #include "lorank/krylov/lanczos.hpp"
 #include "lorank/manifold/sampled.hpp"
@@ -34,6 +36,35 @@ py::tuple run(const krylov::LinearMap& map, const f64& v0, const krylov::SvdOpti
   return py::make_tuple(u, s, vt, res.n_matvecs, res.converged, resid, hist);
 }
 
+py::tuple run_eigsh(const krylov::LinearMap& map, const f64& v0, index_t k,
+                    const std::string& which, double rtol, index_t maxiter, index_t ncv,
+                    std::uint64_t seed) {
+  LORANK_CHECK(v0.ndim() == 1 && v0.shape(0) == map.cols(), ShapeError,
+               "lanczos_eigsh: v0 must have ", map.cols(), " entries");
+  LORANK_CHECK(which == "LM" || which == "LA" || which == "SA", Error,
+               "lanczos_eigsh: which must be LM, LA or SA");
+  krylov::EigOptions opt;
+  opt.k = k;
+  opt.which = which == "LM" ? krylov::Which::LM : (which == "LA" ? krylov::Which::LA
+                                                                : krylov::Which::SA);
+  opt.rtol = rtol;
+  opt.maxiter = maxiter;
+  opt.ncv = ncv;
+  opt.seed = seed;
+  krylov::EigResult res;
+  {
+    py::gil_scoped_release nogil;
+    res = krylov::lanczos_eigsh(map, v0.data(), opt);
+  }
+  const index_t n = map.cols();
+  py::array_t<double> values(k), vectors({n, k}), resid(k), hist(index_t(res.history.size()));
+  std::copy(res.values.begin(), res.values.end(), values.mutable_data());
+  std::copy(res.vectors.begin(), res.vectors.end(), vectors.mutable_data());
+  std::copy(res.residuals.begin(), res.residuals.end(), resid.mutable_data());
+  std::copy(res.history.begin(), res.history.end(), hist.mutable_data());
+  return py::make_tuple(values, vectors, res.n_matvecs, res.converged, resid, hist);
+}
+
 krylov::SvdOptions options(index_t k, double rtol, index_t maxiter, index_t ncv,
                            std::uint64_t seed) {
   krylov::SvdOptions opt;
@@ -60,6 +91,33 @@ void bind_krylov(py::module_& m) {
       py::arg("ncv"), py::arg("seed"),
       "Thick-restart Golub-Kahan-Lanczos on a dense row-major float64 matrix: "
       "(u, s, vt, n_matvecs, converged, residuals, history).");
+  m.def(
+      "lanczos_eigsh_dense",
+      [](const f64& a, const f64& v0, index_t k, const std::string& which, double rtol,
+         index_t maxiter, index_t ncv, std::uint64_t seed) {
+        LORANK_CHECK(a.ndim() == 2, ShapeError, "lanczos_eigsh: a must be 2-d");
+        krylov::DenseMap map(a.data(), a.shape(0), a.shape(1));
+        return run_eigsh(map, v0, k, which, rtol, maxiter, ncv, seed);
+      },
+      py::arg("a"), py::arg("v0"), py::arg("k"), py::arg("which"), py::arg("rtol"),
+      py::arg("maxiter"), py::arg("ncv"), py::arg("seed"),
+      "Thick-restart Lanczos on a dense symmetric float64 matrix: (values, vectors, "
+      "n_matvecs, converged, residuals, history).");
+  m.def(
+      "lanczos_eigsh_csr",
+      [](const i64& indptr, const i64& indices, const f64& data, index_t rows, index_t cols,
+         const f64& v0, index_t k, const std::string& which, double rtol, index_t maxiter,
+         index_t ncv, std::uint64_t seed) {
+        LORANK_CHECK(indptr.ndim() == 1 && indptr.shape(0) == rows + 1 &&
+                         indices.shape(0) == data.shape(0) &&
+                         indptr.data()[rows] <= indices.shape(0),
+                     ShapeError, "lanczos_eigsh: inconsistent CSR arrays");
+        krylov::CsrMap map(indptr.data(), indices.data(), data.data(), rows, cols);
+        return run_eigsh(map, v0, k, which, rtol, maxiter, ncv, seed);
+      },
+      py::arg("indptr"), py::arg("indices"), py::arg("data"), py::arg("rows"), py::arg("cols"),
+      py::arg("v0"), py::arg("k"), py::arg("which"), py::arg("rtol"), py::arg("maxiter"),
+      py::arg("ncv"), py::arg("seed"), "Thick-restart Lanczos on a CSR symmetric float64 matrix.");
   m.def(
       "lanczos_svd_csr",
       [](const i64& indptr, const i64& indices, const f64& data, index_t rows, index_t cols,

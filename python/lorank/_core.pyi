@@ -44,6 +44,14 @@ def tt_sampled_project(
 def tt_sampled_tangent(
     left: list[np.ndarray], right: list[np.ndarray], deltas: list[np.ndarray], idx: np.ndarray,
 ) -> np.ndarray: ...
+def lanczos_eigsh_dense(
+    a: np.ndarray, v0: np.ndarray, k: int, which: str, rtol: float, maxiter: int, ncv: int,
+    seed: int,
+) -> tuple[np.ndarray, np.ndarray, int, bool, np.ndarray, np.ndarray]: ...
+def lanczos_eigsh_csr(
+    indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, rows: int, cols: int,
+    v0: np.ndarray, k: int, which: str, rtol: float, maxiter: int, ncv: int, seed: int,
+) -> tuple[np.ndarray, np.ndarray, int, bool, np.ndarray, np.ndarray]: ...
 def lanczos_svd_csr(
     indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, rows: int, cols: int,
     v0: np.ndarray, k: int, rtol: float, maxiter: int, ncv: int, seed: int,

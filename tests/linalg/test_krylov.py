@@ -200,3 +200,26 @@ def test_compiled_loop_matches_its_python_twin(rng):
         dense = mat.toarray() if sp.issparse(mat) else mat
         np.testing.assert_allclose(native.s, np.linalg.svd(dense, compute_uv=False)[:3],
                                    rtol=1e-10)
+
+
+@pytest.mark.parametrize("which", ["LM", "LA", "SA"])
+def test_compiled_eigsh_matches_its_python_twin(rng, which):
+    import scipy.sparse as sp
+    from scipy.sparse.linalg import aslinearoperator
+
+    q = np.linalg.qr(rng.standard_normal((120, 120)))[0]
+    lam = np.concatenate([np.linspace(-2, -1.5, 3), rng.uniform(-1, 1, 114), np.linspace(1.6, 2.2, 3)])
+    a = (q * lam) @ q.T
+    c = sp.random(120, 120, density=0.05, random_state=3, format="csr")
+    c = (c + c.T).tocsr()
+    v0 = rng.standard_normal(120)
+    for mat in (a, c):
+        native = lanczos_eigsh(mat, 3, which=which, rtol=1e-10, ncv=10, v0=v0)
+        twin = lanczos_eigsh(aslinearoperator(mat), 3, which=which, rtol=1e-10, ncv=10, v0=v0)
+        assert native.n_matvecs == twin.n_matvecs and len(native.history) == len(twin.history)
+        np.testing.assert_allclose(native.values, twin.values, atol=1e-12)
+        np.testing.assert_allclose(np.abs(native.vectors), np.abs(twin.vectors), atol=1e-7)
+        dense = mat.toarray() if sp.issparse(mat) else mat
+        ev = np.linalg.eigvalsh(dense)
+        want = {"LM": sorted(ev, key=lambda v: -abs(v))[:3], "LA": ev[::-1][:3], "SA": ev[:3]}[which]
+        np.testing.assert_allclose(native.values, want, atol=1e-9)

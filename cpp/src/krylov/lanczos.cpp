@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numeric>
 
 #include "lorank/core/error.hpp"
 #include "lorank/core/lapack.hpp"
@@ -220,6 +221,109 @@ SvdResult lanczos_svd(const LinearMap& a, const double* v0, const SvdOptions& op
       for (index_t r = 0; r < n; ++r) res.vt[i * n + r] += cv * pc[r];
     }
     res.residuals.push_back(beta * std::abs(u[(used - 1) + i * used]));
+  }
+  return res;
+}
+
+namespace {
+
+// Eigenpairs of the leading j x j block of T (column-major, ld ld): theta ascending, s j x j.
+void small_eigh(const std::vector<double>& t, index_t ld, index_t j, std::vector<double>& theta,
+                std::vector<double>& s) {
+  s.resize(j * j);
+  for (index_t c = 0; c < j; ++c)
+    for (index_t r = 0; r < j; ++r) s[r + c * j] = t[r + c * ld];
+  theta.resize(j);
+  lapack::eigh(j, s.data(), j, theta.data());
+}
+
+// Indices of theta in the order `which` wants (stable, as NumPy's argsort(kind="stable")).
+std::vector<index_t> wanted_order(const std::vector<double>& theta, Which which) {
+  std::vector<index_t> order(theta.size());
+  std::iota(order.begin(), order.end(), 0);
+  auto key = [&](index_t i) {
+    return which == Which::LM ? -std::abs(theta[i]) : (which == Which::LA ? -theta[i] : theta[i]);
+  };
+  std::stable_sort(order.begin(), order.end(),
+                   [&](index_t x, index_t y) { return key(x) < key(y); });
+  return order;
+}
+
+}  // namespace
+
+EigResult lanczos_eigsh(const LinearMap& a, const double* v0, const EigOptions& opt) {
+  const index_t n = a.cols(), k = opt.k;
+  LORANK_CHECK(a.rows() == n, Error, "lanczos_eigsh: the operator must be square");
+  LORANK_CHECK(k >= 1 && k <= n, Error, "lanczos_eigsh: k must be in [1, ", n, "], got ", k);
+  const index_t size = opt.ncv == 0 ? std::min(n, std::max<index_t>(2 * k + 10, 20)) : opt.ncv;
+  LORANK_CHECK(size > std::min(k, n - 1) && size <= n, Error,
+               "lanczos_eigsh: ncv must be in (k, n], got ", size);
+  LORANK_CHECK(opt.maxiter >= 1 && opt.rtol > 0.0 && opt.rtol < 1.0, Error,
+               "lanczos_eigsh: maxiter >= 1 and rtol in (0, 1) needed");
+  Basis v{std::vector<double>(n * (size + 1), 0.0), n};
+  std::vector<double> t(size * size, 0.0);  // column-major, ld size
+  std::copy(v0, v0 + n, v.col(0));
+  Normal rng(opt.seed);
+  EigResult res;
+  std::vector<double> w(n), h, h2, theta, s;
+  std::vector<index_t> order;
+  index_t start = 0, used = 0;
+  double scale = 0.0, beta = 0.0, worst = 0.0;
+  for (index_t cycle = 1; cycle <= opt.maxiter; ++cycle) {
+    for (index_t j = start; j < size; ++j) {
+      a.apply(v.col(j), w.data());
+      for (double x : w)
+        LORANK_CHECK(std::isfinite(x), NumericalError, "lanczos_eigsh: the product with A gave "
+                     "NaN or Inf at iteration ", cycle, " (after ", res.n_matvecs + 1,
+                     " products)");
+      ++res.n_matvecs;
+      beta = next_direction(v, j + 1, w, scale, h, h2, rng);
+      double hmax = 0.0;
+      for (index_t i = 0; i <= j; ++i) {
+        t[i + j * size] = h[i];
+        t[j + i * size] = h[i];
+        hmax = std::max(hmax, std::abs(h[i]));
+      }
+      scale = std::max({scale, beta, hmax});
+      if (j + 1 >= k) {
+        used = j + 1;
+        small_eigh(t, size, used, theta, s);
+        order = wanted_order(theta, opt.which);
+        double top = 0.0, big = 0.0;
+        for (index_t i = 0; i < k; ++i) top = std::max(top, beta * std::abs(s[j + order[i] * used]));
+        for (double x : theta) big = std::max(big, std::abs(x));
+        worst = big > 0 ? top / big : 0.0;
+        if (worst <= opt.rtol) break;
+      }
+    }
+    res.history.push_back(worst);
+    if (worst <= opt.rtol || cycle == opt.maxiter) break;
+    const index_t keep = std::min(size - 1, k + (size - k) / 2);
+    // New basis columns: V[:, :size] S[:, order[c]] for c < keep.
+    std::vector<double> nv(n * keep, 0.0);
+    for (index_t c = 0; c < keep; ++c)
+      for (index_t q = 0; q < size; ++q) {
+        const double coef = s[q + order[c] * size];
+        const double* vq = v.col(q);
+        double* dst = nv.data() + c * n;
+        for (index_t r = 0; r < n; ++r) dst[r] += coef * vq[r];
+      }
+    std::copy(v.col(size), v.col(size) + n, v.col(keep));
+    std::copy(nv.begin(), nv.end(), v.data.begin());
+    std::fill(t.begin(), t.end(), 0.0);
+    for (index_t c = 0; c < keep; ++c) t[c + c * size] = theta[order[c]];
+    start = keep;
+  }
+  res.converged = worst <= opt.rtol;
+  res.vectors.assign(n * k, 0.0);
+  for (index_t i = 0; i < k; ++i) {
+    res.values.push_back(theta[order[i]]);
+    for (index_t q = 0; q < used; ++q) {
+      const double coef = s[q + order[i] * used];
+      const double* vq = v.col(q);
+      for (index_t r = 0; r < n; ++r) res.vectors[r * k + i] += coef * vq[r];
+    }
+    res.residuals.push_back(beta * std::abs(s[(used - 1) + order[i] * used]));
   }
   return res;
 }

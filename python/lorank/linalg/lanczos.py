@@ -190,7 +190,9 @@ def lanczos_eigsh(
     Notes
     -----
     Cost per restart cycle: ncv products, O(n ncv^2) for reorthogonalization, an ncv x ncv
-    Hermitian eigendecomposition.
+    Hermitian eigendecomposition. For float64 NumPy arrays and SciPy sparse matrices the
+    loop runs in C++ (``lorank::krylov::lanczos_eigsh``); other operators run its Python
+    twin.
     """
     who = "lanczos_eigsh"
     op = as_operator(A, who, square=True)
@@ -203,10 +205,40 @@ def lanczos_eigsh(
     maxiter = check_count(maxiter, "maxiter", who)
     size = _basis_size(ncv, k, n, who)
     gen = generator(rng)
+    start_vec = start_vector(op, n, v0, gen, who)
+    if op.native is not None:  # float64 dense or CSR on the host: the loop runs in C++
+        return _compiled_eigsh(op, start_vec, k, which, rtol, maxiter, size,
+                               int(gen.integers(2**62)))
+    return _lanczos(op, start_vec, k, which, rtol, maxiter, size, gen)
+
+
+def _compiled_eigsh(op: Any, v0: Any, k: int, which: str, rtol: float, maxiter: int,
+                    size: int, seed: int) -> EigResult:
+    from lorank import _core
+
+    kind, data = op.native
+    if kind == "dense":
+        got = _core.lanczos_eigsh_dense(data, v0, k, which, rtol, maxiter, size, seed)
+    else:
+        got = _core.lanczos_eigsh_csr(data.indptr.astype(np.int64), data.indices.astype(np.int64),
+                                      data.data, op.shape[0], op.shape[1], v0, k, which, rtol,
+                                      maxiter, size, seed)
+    values, vectors, n_matvecs, converged, resid, history = got
+    if not converged:
+        warn_unconverged("lanczos_eigsh", len(history), float(history[-1]), rtol)
+    return EigResult(values, vectors, int(n_matvecs), bool(converged), resid,
+                     tuple(history.tolist()))
+
+
+def _lanczos(op: Any, start_vec: Any, k: int, which: str, rtol: float, maxiter: int,
+             size: int, gen: np.random.Generator) -> EigResult:
+    """The Lanczos loop over any operator (the twin of the compiled loop)."""
+    who = "lanczos_eigsh"
+    n = op.shape[0]
     xp = op.xp
     basis = xp.zeros((n, size + 1), dtype=op.dtype, order="F")  # contiguous columns
     t = np.zeros((size, size), dtype=op.dtype)
-    basis[:, 0] = start_vector(op, n, v0, gen, who)
+    basis[:, 0] = start_vec
     start, scale, history = 0, 0.0, []
     for restart in range(1, maxiter + 1):
         for j in range(start, size):

@@ -74,4 +74,29 @@ struct SvdResult {
 /// finite (naming the cycle and the products made).
 SvdResult lanczos_svd(const LinearMap& a, const double* v0, const SvdOptions& opt);
 
+enum class Which { LM, LA, SA };  ///< largest magnitude, largest, smallest (algebraic)
+
+struct EigOptions {
+  index_t k = 1;
+  Which which = Which::LM;
+  double rtol = 1e-8;      ///< stop when ||A v - theta v|| <= rtol max|theta| for the wanted pairs
+  index_t maxiter = 1000;  ///< most restart cycles
+  index_t ncv = 0;         ///< basis size, k < ncv <= n; 0: max(2k + 10, 20) capped
+  std::uint64_t seed = 0;
+};
+
+struct EigResult {
+  std::vector<double> values;     ///< k eigenvalues in the order `which` asks for
+  std::vector<double> vectors;    ///< n x k, row-major
+  index_t n_matvecs = 0;
+  bool converged = false;
+  std::vector<double> residuals;  ///< ||A v_j - theta_j v_j||
+  std::vector<double> history;    ///< largest relative residual after each cycle
+};
+
+/// Thick-restart Lanczos for the k extreme eigenpairs of a symmetric operator (only
+/// `apply` is used; symmetry is assumed), from the unit start vector v0: step for step the
+/// algorithm of python/lorank/linalg/lanczos.py (lanczos_eigsh).
+EigResult lanczos_eigsh(const LinearMap& a, const double* v0, const EigOptions& opt);
+
 }  // namespace lorank::krylov
