@@ -58,7 +58,7 @@ def test_tt_gradient_equals_the_projected_euclidean_gradient(rng):
     assert value == pytest.approx(float(loss.detach()), rel=1e-12)
 
 
-@pytest.mark.parametrize("method", ["rcg", "rgd"])
+@pytest.mark.parametrize("method", ["rcg", "rgd", "rtr"])
 def test_minimize_finds_the_best_rank_r_approximation(rng, method):
     # min 1/2 ||X - A||^2 over rank 3: the truncated SVD of A (Eckart-Young).
     a = rng.standard_normal((20, 15)) @ np.diag(0.7 ** np.arange(15)) @ rng.standard_normal((15, 15))
@@ -92,3 +92,49 @@ def test_bad_losses_are_reported(rng):
         riemannian_grad(lambda p: p.full().sum() * float("nan"), man, x)
     with pytest.raises(ArgumentError, match="method"):
         minimize(lambda p: p.full().sum(), man, x, method="newton")
+
+
+def test_hvp_matches_finite_differences_of_the_riemannian_gradient(rng):
+    # d/dt [transport of grad f(R_x(t xi)) back to x] at t = 0 equals Hess f(x)[xi] for the
+    # projection transport (Absil et al. 2008, Prop. 5.5.4 / 8.1.2 style): checked by a
+    # central difference of the projected gradients.
+    from lorank.manifold import riemannian_hvp
+
+    man = FixedRankMatrix(9, 7, 3)
+    x = man.random_point(rng)
+    xi = man.random_tangent(x, rng)
+    target = torch.as_tensor(rng.standard_normal((9, 7)))
+
+    def f(p):
+        full = p.full()
+        return 0.5 * ((full - target) ** 2).sum() + (full**4).sum() / 12
+
+    hv = riemannian_hvp(f, man, x, xi)
+    h = 1e-5
+    grads = []
+    for t in (h, -h):
+        y = man.retract(x, xi, t)
+        _, g = riemannian_grad(f, man, y)
+        grads.append(man.tangent_full(x, man.transport(x, y, g)))
+    fd = (grads[0] - grads[1]) / (2 * h)
+    np.testing.assert_allclose(man.tangent_full(x, hv), fd, atol=1e-6 * np.abs(fd).max())
+    # Symmetric: <eta, Hess xi> = <Hess eta, xi>.
+    eta = man.random_tangent(x, 9)
+    assert man.inner(x, eta, hv) == pytest.approx(man.inner(x, riemannian_hvp(f, man, x, eta), xi),
+                                                  rel=1e-10)
+
+
+def test_trust_region_converges_in_few_iterations(rng):
+    a = rng.standard_normal((20, 15)) @ np.diag(0.7 ** np.arange(15)) @ rng.standard_normal((15, 15))
+    man = FixedRankMatrix(20, 15, 3)
+    t = torch.as_tensor(a)
+    x0 = man.random_point(rng)
+    loss = lambda x: 0.5 * ((x.full() - t) ** 2).sum() + (x.full() ** 4).sum() / 40  # noqa: E731
+    newton = minimize(loss, man, x0, method="rtr", rtol=1e-10, maxiter=200)
+    # (CG to 1e-7: below that its Armijo test runs into the rounding of f.)
+    cg = minimize(loss, man, x0, method="rcg", rtol=1e-7, maxiter=2000)
+    assert newton.converged and cg.converged
+    assert newton.fun == pytest.approx(cg.fun, rel=1e-9)
+    assert newton.n_iter < cg.n_iter / 2
+    h = [rec.grad_norm for rec in newton.history]
+    assert h[-1] <= 1e-3 * h[-2] or h[-2] <= 1e-6 * h[0]  # superlinear at the end

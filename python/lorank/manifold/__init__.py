@@ -6,7 +6,7 @@ and tensor completion by Riemannian conjugate gradients."""
 from __future__ import annotations
 
 from lorank.manifold._results import IterationRecord, OptimizeResult
-from lorank.manifold.autodiff import TorchLowRank, TorchTT, riemannian_grad
+from lorank.manifold.autodiff import TorchLowRank, TorchTT, riemannian_grad, riemannian_hvp
 from lorank.manifold.completion import complete_matrix, complete_tt
 from lorank.manifold.fixed_rank import FixedRankMatrix, LowRankPoint, LowRankTangent
 from lorank.manifold.fixed_rank_tt import FixedRankTT, TTPoint, TTTangent
@@ -27,4 +27,5 @@ __all__ = [
     "complete_tt",
     "minimize",
     "riemannian_grad",
+    "riemannian_hvp",
 ]

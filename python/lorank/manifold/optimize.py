@@ -15,13 +15,13 @@ import numpy as np
 from lorank.errors import ArgumentError
 from lorank.linalg._krylov_basis import check_count, check_tol
 from lorank.manifold._results import IterationRecord, OptimizeResult
-from lorank.manifold.autodiff import TorchLowRank, TorchTT, riemannian_grad
+from lorank.manifold.autodiff import TorchLowRank, TorchTT, riemannian_grad, riemannian_hvp
 from lorank.manifold.fixed_rank import FixedRankMatrix
 from lorank.manifold.fixed_rank_tt import TTPoint
 
 __all__ = ["minimize"]
 
-METHODS = ("rcg", "rgd")
+METHODS = ("rcg", "rgd", "rtr")
 
 
 def _value(f: Callable[[Any], Any], x: Any) -> float:
@@ -47,10 +47,12 @@ def minimize(
         ``f(point) -> scalar torch tensor``, where point is a :class:`TorchLowRank` or
         :class:`TorchTT` (see :mod:`lorank.manifold.autodiff`).
     manifold, x0 : the manifold and a start point on it (LowRankPoint or TTPoint).
-    method : {'rcg', 'rgd'}
+    method : {'rcg', 'rgd', 'rtr'}
         Conjugate gradients (Polak-Ribiere+, transport by projection, restarted when not a
-        descent direction) or steepest descent; both with Armijo backtracking from twice
-        the previous step.
+        descent direction) or steepest descent, both with Armijo backtracking from twice
+        the previous step; or the Riemannian trust-region Newton method (Absil, Baker,
+        Gallivan 2007) with truncated CG (Steihaug-Toint) on :func:`riemannian_hvp`
+        products (FixedRankMatrix only).
     rtol : stop when ``||grad f|| <= rtol ||grad f(x0)||``.
 
     Returns
@@ -65,6 +67,11 @@ def minimize(
     maxiter = check_count(maxiter, "maxiter", who)
     if isinstance(manifold, FixedRankMatrix):
         manifold.check_point(x0, who)
+    if method == "rtr":
+        if not isinstance(manifold, FixedRankMatrix):
+            msg = f"{who}: method='rtr' needs the Riemannian Hessian, implemented for FixedRankMatrix"
+            raise ArgumentError(msg)
+        return _trust_region(f, manifold, x0, rtol, maxiter, callback)
     t0 = time.perf_counter()
     x = x0
     fx, grad = riemannian_grad(f, manifold, x)
@@ -107,6 +114,78 @@ def minimize(
         converged = gnorm <= rtol * g0
         if converged:
             message = "tolerance reached"
+            break
+        if callback is not None and callback(record, x):
+            message = "stopped by callback"
+            break
+    return OptimizeResult(x, fx, len(history), converged, message, tuple(history))
+
+
+def _truncated_cg(manifold: Any, x: Any, grad: Any, hvp: Callable[[Any], Any],
+                  radius: float) -> tuple[Any, Any, bool]:
+    """Steihaug-Toint truncated CG for ``min <g, eta> + 1/2 <eta, H eta>``, ``||eta|| <=
+    radius``: (eta, H eta, whether the boundary was hit)."""
+    eta, h_eta = grad * 0.0, grad * 0.0
+    r = grad
+    delta = -r
+    r0 = manifold.norm(x, r)
+    rr = manifold.inner(x, r, r)
+    for _ in range(200):
+        h_delta = hvp(delta)
+        kappa = manifold.inner(x, delta, h_delta)
+        alpha = rr / kappa if kappa > 0 else math.inf
+        step = eta + alpha * delta if math.isfinite(alpha) else None
+        if kappa <= 0 or manifold.norm(x, step) >= radius:
+            # Move to the boundary along delta: ||eta + tau delta|| = radius, tau >= 0.
+            ed, dd = manifold.inner(x, eta, delta), manifold.inner(x, delta, delta)
+            ee = manifold.inner(x, eta, eta)
+            tau = (-ed + math.sqrt(max(ed * ed + dd * (radius * radius - ee), 0.0))) / dd
+            return eta + tau * delta, h_eta + tau * h_delta, True
+        eta, h_eta = step, h_eta + alpha * h_delta
+        r = r + alpha * h_delta
+        rr_new = manifold.inner(x, r, r)
+        if math.sqrt(rr_new) <= r0 * min(r0**0.5, 0.1):  # superlinear local convergence
+            break
+        delta = -r + (rr_new / rr) * delta
+        rr = rr_new
+    return eta, h_eta, False
+
+
+def _trust_region(f: Callable[[Any], Any], manifold: Any, x: Any, rtol: float, maxiter: int,
+                  callback: Callable[[IterationRecord, Any], Any] | None) -> OptimizeResult:
+    t0 = time.perf_counter()
+    fx, grad = riemannian_grad(f, manifold, x)
+    g0 = manifold.norm(x, grad)
+    radius, max_radius = max(g0, 1e-12), 1e3 * max(g0, 1e-12)
+    history: list[IterationRecord] = []
+    message, converged = "maxiter reached", g0 == 0.0
+    for it in range(1, maxiter + 1):
+        if converged:
+            message = "tolerance reached"
+            break
+        eta, h_eta, boundary = _truncated_cg(
+            manifold, x, grad, lambda d: riemannian_hvp(f, manifold, x, d), radius)
+        model_decrease = -(manifold.inner(x, grad, eta) + 0.5 * manifold.inner(x, eta, h_eta))
+        x_new = manifold.retract(x, eta)
+        f_new = _value(f, x_new)
+        rho = (fx - f_new) / model_decrease if model_decrease > 0 else -math.inf
+        if rho < 0.25:
+            radius *= 0.25
+        elif rho > 0.75 and boundary:
+            radius = min(2.0 * radius, max_radius)
+        step = manifold.norm(x, eta)
+        if rho > 0.1:
+            x = x_new
+            fx, grad = riemannian_grad(f, manifold, x)
+        gnorm = manifold.norm(x, grad)
+        record = IterationRecord(it, fx, gnorm, step, math.nan, time.perf_counter() - t0)
+        history.append(record)
+        converged = gnorm <= rtol * g0
+        if converged:
+            message = "tolerance reached"
+            break
+        if radius < 1e-14 * max(g0, 1.0):
+            message = "trust region collapsed"
             break
         if callback is not None and callback(record, x):
             message = "stopped by callback"
