@@ -117,3 +117,14 @@ def test_compiled_sampled_kernels_match_their_twins(rng):
                                atol=1e-13)
     with pytest.raises(ShapeError, match="outside mode"):
         man.project_sampled(x, idx + np.array([0, 0, 0, 4]), vals)
+
+
+def test_add_n_projected_equals_the_projection_of_the_sum(rng):
+    man, x = _setup(rng)
+    zs = [lorank.tt.random(SHAPE, 2, rng=k) for k in range(3)]
+    got = man.add_n_projected(x, zs, [1.0, -2.0, 0.5])
+    total = zs[0] - zs[1] * 2.0 + zs[2] * 0.5
+    np.testing.assert_allclose(man.tangent_tt(x, got).full(),
+                               man.tangent_tt(x, man.project(x, total)).full(), atol=1e-12)
+    with pytest.raises(ShapeError, match="coefficients"):
+        man.add_n_projected(x, zs, [1.0])

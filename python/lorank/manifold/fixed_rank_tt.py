@@ -176,6 +176,24 @@ class FixedRankTT:
             cores.append(_gauge(x.left[k], dc) if k < d - 1 else dc)
         return TTTangent(tuple(cores))
 
+    def add_n_projected(self, x: TTPoint, terms: Any, coefficients: Any = None) -> TTTangent:
+        """``P_X(sum_i c_i Z_i)`` for trains Z_i without forming their sum (whose ranks
+        would add up): the projection is linear, so the delta-cores of the terms are summed.
+        O(sum_i d n r r_i (r + r_i))."""
+        terms = list(terms)
+        if not terms:
+            msg = "FixedRankTT.add_n_projected: terms must not be empty"
+            raise ShapeError(msg)
+        coefficients = [1.0] * len(terms) if coefficients is None else list(coefficients)
+        if len(coefficients) != len(terms):
+            msg = (f"FixedRankTT.add_n_projected: {len(coefficients)} coefficients for "
+                   f"{len(terms)} terms")
+            raise ShapeError(msg)
+        total = self.project(x, terms[0]) * coefficients[0]
+        for c, z in zip(coefficients[1:], terms[1:]):
+            total = total + self.project(x, z) * c
+        return total
+
     # ------------------------------------------------------------------ tangent vectors
     def tangent_tt(self, x: TTPoint, xi: TTTangent, shift: Any = None) -> TT:
         """The tangent vector as a TT of ranks 2r (plus ``shift`` times X when given)."""
