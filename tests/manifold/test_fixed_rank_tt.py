@@ -128,3 +128,21 @@ def test_add_n_projected_equals_the_projection_of_the_sum(rng):
                                man.tangent_tt(x, man.project(x, total)).full(), atol=1e-12)
     with pytest.raises(ShapeError, match="coefficients"):
         man.add_n_projected(x, zs, [1.0])
+
+
+def test_points_and_tangents_that_do_not_fit_are_rejected(rng):
+    man, x = _setup(rng)
+    other = FixedRankTT(SHAPE, (1, 2, 2, 2, 1))
+    with pytest.raises(ShapeError, match="ranks"):
+        other.check_point(x)
+    with pytest.raises(ShapeError, match="do not match"):
+        man.retract(x, TTTangent(tuple(c[..., :1] for c in x.left)))
+    from lorank.errors import RankError
+    from lorank.manifold import TTPoint
+
+    bent = TTPoint(tuple(c * 2.0 if k == 0 else c for k, c in enumerate(x.left)), x.right)
+    with pytest.raises(RankError, match="left-orthogonal"):
+        man.check_point(bent)
+    with pytest.raises(ShapeError, match="ranks"):
+        complete_tt(np.zeros((2, 4), int), np.ones(2), shape=SHAPE, ranks=(1, 2, 2, 2, 1),
+                    x0=x.tt)

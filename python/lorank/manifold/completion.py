@@ -253,6 +253,7 @@ def complete_tt(
         x = TTPoint.from_tt(start)
     else:
         x = TTPoint.from_tt(x0)
+        manifold.check_point(x, who)
     scale = float(np.linalg.norm(values))
 
     def validate(p: Any) -> float:

@@ -98,6 +98,31 @@ class FixedRankTT:
             msg = f"FixedRankTT: ranks must have d + 1 = {len(self.shape) + 1} entries with ends 1"
             raise ShapeError(msg)
 
+    def check_point(self, x: TTPoint, who: str = "FixedRankTT", tol: float = 1e-8) -> None:
+        """Raise ShapeError when x's shape or ranks differ from the manifold's and RankError
+        when its left cores are not left-orthogonal."""
+        shape = tuple(c.shape[1] for c in x.left)
+        if shape != self.shape or x.ranks != self.ranks:
+            msg = (f"{who}: point of shape {shape} and ranks {x.ranks}, the manifold has "
+                   f"shape {self.shape} and ranks {self.ranks}")
+            raise ShapeError(msg)
+        for k, u in enumerate(x.left[:-1]):
+            r0, n, r1 = u.shape
+            ul = u.reshape(r0 * n, r1)
+            gap = float(np.abs(ul.conj().T @ ul - np.eye(r1)).max())
+            if gap > tol:
+                from lorank.errors import RankError
+
+                msg = f"{who}: core {k} of the point is not left-orthogonal (gap {gap:.1e})"
+                raise RankError(msg)
+
+    def check_tangent(self, x: TTPoint, xi: TTTangent, who: str = "FixedRankTT") -> None:
+        """ShapeError when the delta-cores do not match the point's cores."""
+        if len(xi.cores) != len(x.left) or any(a.shape != b.shape for a, b in zip(xi.cores, x.left)):
+            msg = (f"{who}: tangent delta-cores {[c.shape for c in xi.cores]} do not match the "
+                   f"point's cores {[c.shape for c in x.left]}")
+            raise ShapeError(msg)
+
     def random_point(self, rng: Any = None) -> TTPoint:
         from lorank.tt import random
 
@@ -234,6 +259,7 @@ class FixedRankTT:
     def retract(self, x: TTPoint, xi: TTTangent, t: float = 1.0) -> TTPoint:
         """``X + t xi`` (a TT of ranks 2r) rounded back to the manifold's ranks (TT-SVD
         rounding: quasi-optimal, a second-order retraction)."""
+        self.check_tangent(x, xi, "FixedRankTT.retract")
         y = self.tangent_tt(x, xi * t, shift=1.0)
         return TTPoint.from_tt(y.round(max_rank=list(self.ranks[1:-1]), method="svd"))
 
