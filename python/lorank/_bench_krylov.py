@@ -159,4 +159,43 @@ class ConvMatvec(Workload):
         return max(fwd, abs(lhs - rhs) / abs(lhs))
 
 
-KRYLOV_WORKLOADS = (TopSingularHarmonic, TopSingularSlow, ConvMatvec)
+
+
+class ConvSingularValues(Workload):
+    name = "conv_sv"
+    description = "all singular values of a circular 64 x 64 x 3 x 3 convolution on 32 x 32"
+    has_twin = False
+    max_error = 1e-12
+    min_repeat = 3
+
+    def setup(self, quick: bool) -> None:
+        rng = np.random.default_rng(0)
+        c = 16 if quick else 64
+        self.kernel = rng.standard_normal((c, c, 3, 3))
+        self.n = 32
+        # The norm of the layer from an independent route: Lanczos on the operator.
+        op = Conv2dOperator(self.kernel, (c, self.n, self.n), padding="circular")
+        self.norm = float(lanczos_svd(op, 1, rtol=1e-12, rng=0).s[0])
+
+    def ours(self) -> Any:
+        from lorank.spectral import conv_singular_values
+
+        return conv_singular_values(self.kernel, (self.n, self.n))
+
+    def peers(self) -> dict[str, Callable[[], Any]]:
+        if not _have("torch"):
+            return {}
+        torch = _torch()
+        k = torch.from_numpy(self.kernel)
+
+        def run() -> Any:  # the reference route: full-grid FFT, batched svdvals
+            f = torch.fft.fft2(k, s=(self.n, self.n)).permute(2, 3, 0, 1)
+            return torch.sort(torch.linalg.svdvals(f).flatten(), descending=True).values.numpy()
+
+        return {"torch": run}
+
+    def error(self, result: Any) -> float:
+        return abs(float(result[0]) - self.norm) / self.norm
+
+
+KRYLOV_WORKLOADS = (TopSingularHarmonic, TopSingularSlow, ConvMatvec, ConvSingularValues)

@@ -1,0 +1,10 @@
+# SPDX-License-Identifier: MIT
+"""Spectral norms and singular values of neural-network layers: exact singular values of
+circularly padded convolutions by the DFT, and convolution norms for zero padding by
+Lanczos on the convolution operator."""
+
+from __future__ import annotations
+
+from lorank.spectral.conv import conv_norm, conv_singular_values
+
+__all__ = ["conv_norm", "conv_singular_values"]

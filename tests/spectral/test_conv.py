@@ -1,0 +1,82 @@
+# SPDX-License-Identifier: MIT
+"""Convolution singular values and norms against the dense Jacobian's SVD."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from lorank.errors import ArgumentError, NumericalError, ShapeError
+from lorank.linalg import Conv2dOperator
+from lorank.spectral import conv_norm, conv_singular_values
+
+
+def _dense(kernel, shape, padding, stride=1):
+    op = Conv2dOperator(kernel, (kernel.shape[1], *shape), padding=padding, stride=stride)
+    return op.matmat(np.eye(op.shape[1]))
+
+
+def _circular(kernel, shape):
+    """The full circular cross-correlation H x W -> H x W as a dense matrix, entry by entry:
+    y[o, i, j] = sum K[o, c, p, q] x[c, (i + p) mod H, (j + q) mod W]."""
+    c_out, c_in, kh, kw = kernel.shape
+    h, w = shape
+    a = np.zeros((c_out, h, w, c_in, h, w))
+    for i in range(h):
+        for j in range(w):
+            for p in range(kh):
+                for q in range(kw):
+                    a[:, i, j, :, (i + p) % h, (j + q) % w] += kernel[:, :, p, q]
+    return a.reshape(c_out * h * w, c_in * h * w)
+
+
+@pytest.mark.parametrize(("c_out", "c_in", "ks", "shape"),
+                         [(3, 2, 3, 6), (2, 4, 3, 5), (4, 4, 2, 4), (1, 1, 3, 7), (3, 5, 5, 8)])
+def test_circular_singular_values_equal_the_dense_jacobians(rng, c_out, c_in, ks, shape):
+    kernel = rng.standard_normal((c_out, c_in, ks, ks))
+    got = conv_singular_values(kernel, (shape, shape + 1))
+    want = np.linalg.svd(_circular(kernel, (shape, shape + 1)), compute_uv=False)
+    want = want[: got.size]  # the dense matrix may have extra zero singular values
+    np.testing.assert_allclose(got, want, atol=1e-9 * want[0])
+    assert got.size == shape * (shape + 1) * min(c_out, c_in)
+
+
+def test_norms_for_both_paddings(rng):
+    kernel = rng.standard_normal((4, 3, 3, 3))
+    circ = conv_norm(kernel, (6, 6))
+    assert circ.value == pytest.approx(np.linalg.norm(_circular(kernel, (6, 6)), 2), rel=1e-12)
+    # Conv2dOperator's circular padding (odd kernels, same size) is the same map up to a shift.
+    assert circ.value == pytest.approx(np.linalg.norm(_dense(kernel, (6, 6), "circular"), 2),
+                                       rel=1e-12)
+    assert circ.upper == circ.value
+    for stride in (1, 2):
+        zero = conv_norm(kernel, (6, 6), padding="zeros", stride=stride, rng=0)
+        want = np.linalg.norm(_dense(kernel, (6, 6), "zeros", stride), 2)
+        assert zero.value == pytest.approx(want, rel=1e-10) and zero.converged
+
+
+def test_delta_orthogonal_kernel_has_norm_one(rng):
+    q = np.linalg.qr(rng.standard_normal((6, 6)))[0]
+    kernel = np.zeros((6, 6, 3, 3))
+    kernel[:, :, 1, 1] = q  # the delta-orthogonal kernel: an orthogonal map per pixel
+    values = conv_singular_values(kernel, (8, 8))
+    np.testing.assert_allclose(values, 1.0, atol=1e-13)
+    assert conv_norm(kernel, (8, 8), padding="zeros", rng=0).value == pytest.approx(1.0, abs=1e-10)
+
+
+def test_bad_input_names_the_argument(rng):
+    k = rng.standard_normal((2, 2, 3, 3))
+    with pytest.raises(ShapeError, match="4-d"):
+        conv_singular_values(k[0], (5, 5))
+    with pytest.raises(ShapeError, match="smaller than the kernel"):
+        conv_singular_values(k, (2, 5))
+    with pytest.raises(ArgumentError, match="stride"):
+        conv_singular_values(k, (6, 6), stride=2)
+    with pytest.raises(ArgumentError, match="padding"):
+        conv_singular_values(k, (6, 6), padding="zeros")
+    with pytest.raises(NumericalError, match="NaN"):
+        conv_norm(np.full((2, 2, 3, 3), np.nan), (5, 5))
+    with pytest.raises(ArgumentError, match="padding"):
+        conv_norm(k, (5, 5), padding="reflect")
+    with pytest.raises(ShapeError, match="channels"):
+        conv_norm(k, (3, 5, 5))
