@@ -8,7 +8,7 @@ import pytest
 
 from lorank.errors import ArgumentError, NumericalError, ShapeError
 from lorank.linalg import Conv2dOperator
-from lorank.spectral import conv_norm, conv_singular_values
+from lorank.spectral import conv_norm, conv_norm_bound, conv_singular_values
 
 
 def _dense(kernel, shape, padding, stride=1):
@@ -80,3 +80,35 @@ def test_bad_input_names_the_argument(rng):
         conv_norm(k, (5, 5), padding="reflect")
     with pytest.raises(ShapeError, match="channels"):
         conv_norm(k, (3, 5, 5))
+
+
+def _kernels(rng):
+    """Random, orthogonal-center, rank-1, depthwise-Laplacian and low-rank-smooth kernels."""
+    random = rng.standard_normal((5, 4, 3, 3))
+    center = np.zeros((4, 4, 3, 3))
+    center[:, :, 1, 1] = np.linalg.qr(rng.standard_normal((4, 4)))[0]
+    center += 0.1 * rng.standard_normal((4, 4, 3, 3))
+    rank1 = np.einsum("i,j,k,l->ijkl", *(rng.standard_normal(n) for n in (3, 4, 3, 3)))
+    lap = np.zeros((3, 3, 3, 3))
+    for c in range(3):
+        lap[c, c] = [[0, 1, 0], [1, -4, 1], [0, 1, 0]]
+    g = np.exp(-np.linspace(-1, 1, 3) ** 2)
+    smooth = np.einsum("ir,jr,k,l->ijkl", rng.standard_normal((4, 2)), rng.standard_normal((3, 2)), g, g)
+    return [random, center, rank1, lap, smooth]
+
+
+def test_tn_bound_holds_for_every_padding_and_size(rng):
+    for kernel in _kernels(rng):
+        bound = conv_norm_bound(kernel, rng=0)
+        assert bound.upper == bound.value and not bound.guaranteed
+        for n in (5, 8, 16):
+            assert conv_norm(kernel, (n, n)).value <= bound.value * (1 + 1e-10)
+            assert conv_norm(kernel, (n, n), padding="zeros", rng=0).value <= bound.value * (1 + 1e-10)
+
+
+def test_tn_bound_is_exact_for_separable_constant_taps(rng):
+    a, b = rng.standard_normal(4), rng.standard_normal(3)
+    kernel = np.einsum("i,j,kl->ijkl", a, b, np.ones((3, 3)))
+    exact = conv_norm(kernel, (12, 12)).value  # = 9 |a| |b|, at the zero frequency
+    assert conv_norm_bound(kernel, rng=1).value == pytest.approx(exact, rel=1e-9)
+    assert exact == pytest.approx(9 * np.linalg.norm(a) * np.linalg.norm(b), rel=1e-12)

@@ -93,6 +93,9 @@ class NormEstimate:
         The method that produced it.
     index : int
         For the 2->inf (1->2) norms: the row (column) whose norm is ``value``; else -1.
+    guaranteed : bool
+        Whether ``upper`` is certain: True for exact values and proven bounds evaluated
+        exactly; False where it rests on random probes or a local search (or is inf).
     """
 
     value: float
@@ -103,3 +106,4 @@ class NormEstimate:
     history: tuple[float, ...] = field(repr=False)
     method: str = ""
     index: int = -1
+    guaranteed: bool = False

@@ -5,6 +5,6 @@ Lanczos on the convolution operator."""
 
 from __future__ import annotations
 
-from lorank.spectral.conv import conv_norm, conv_singular_values
+from lorank.spectral.conv import conv_norm, conv_norm_bound, conv_singular_values
 
-__all__ = ["conv_norm", "conv_singular_values"]
+__all__ = ["conv_norm", "conv_norm_bound", "conv_singular_values"]
