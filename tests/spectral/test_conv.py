@@ -112,3 +112,17 @@ def test_tn_bound_is_exact_for_separable_constant_taps(rng):
     exact = conv_norm(kernel, (12, 12)).value  # = 9 |a| |b|, at the zero frequency
     assert conv_norm_bound(kernel, rng=1).value == pytest.approx(exact, rel=1e-9)
     assert exact == pytest.approx(9 * np.linalg.norm(a) * np.linalg.norm(b), rel=1e-12)
+
+
+def test_gram_iteration_bound_is_certain_and_converges(rng):
+    for kernel in _kernels(rng)[:3]:
+        exact = conv_norm(kernel, (8, 8)).value
+        est = conv_norm_bound(kernel, method="gram", input_shape=(8, 8), n_iter=8)
+        assert est.guaranteed and est.value >= exact * (1 - 1e-12)
+        assert est.value <= exact * (1 + 1e-3)  # 2^8-th root: close after 8 steps
+        h = est.history
+        assert all(b <= a * (1 + 1e-12) for a, b in zip(h, h[1:]))  # decreasing bounds
+        assert h[0] == pytest.approx(max(np.linalg.norm(  # t = 0: the Frobenius norm
+            np.fft.fft2(kernel, s=(8, 8), axes=(2, 3))[:, :, u, v]) for u in range(8) for v in range(8)))
+    with pytest.raises(ArgumentError, match="input_shape"):
+        conv_norm_bound(_kernels(rng)[0], method="gram")
