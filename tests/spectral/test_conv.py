@@ -16,18 +16,19 @@ def _dense(kernel, shape, padding, stride=1):
     return op.matmat(np.eye(op.shape[1]))
 
 
-def _circular(kernel, shape):
-    """The full circular cross-correlation H x W -> H x W as a dense matrix, entry by entry:
-    y[o, i, j] = sum K[o, c, p, q] x[c, (i + p) mod H, (j + q) mod W]."""
+def _circular(kernel, shape, stride=1):
+    """The circular cross-correlation with stride s as a dense matrix, entry by entry:
+    y[o, i, j] = sum K[o, c, p, q] x[c, (s i + p) mod H, (s j + q) mod W]."""
     c_out, c_in, kh, kw = kernel.shape
     h, w = shape
-    a = np.zeros((c_out, h, w, c_in, h, w))
-    for i in range(h):
-        for j in range(w):
+    ho, wo = h // stride, w // stride
+    a = np.zeros((c_out, ho, wo, c_in, h, w))
+    for i in range(ho):
+        for j in range(wo):
             for p in range(kh):
                 for q in range(kw):
-                    a[:, i, j, :, (i + p) % h, (j + q) % w] += kernel[:, :, p, q]
-    return a.reshape(c_out * h * w, c_in * h * w)
+                    a[:, i, j, :, (stride * i + p) % h, (stride * j + q) % w] += kernel[:, :, p, q]
+    return a.reshape(c_out * ho * wo, c_in * h * w)
 
 
 @pytest.mark.parametrize(("c_out", "c_in", "ks", "shape"),
@@ -70,8 +71,10 @@ def test_bad_input_names_the_argument(rng):
         conv_singular_values(k[0], (5, 5))
     with pytest.raises(ShapeError, match="smaller than the kernel"):
         conv_singular_values(k, (2, 5))
+    with pytest.raises(ArgumentError, match="divide"):
+        conv_singular_values(k, (6, 7), stride=2)
     with pytest.raises(ArgumentError, match="stride"):
-        conv_singular_values(k, (6, 6), stride=2)
+        conv_singular_values(k, (6, 6), stride=0)
     with pytest.raises(ArgumentError, match="padding"):
         conv_singular_values(k, (6, 6), padding="zeros")
     with pytest.raises(NumericalError, match="NaN"):
@@ -126,3 +129,13 @@ def test_gram_iteration_bound_is_certain_and_converges(rng):
             np.fft.fft2(kernel, s=(8, 8), axes=(2, 3))[:, :, u, v]) for u in range(8) for v in range(8)))
     with pytest.raises(ArgumentError, match="input_shape"):
         conv_norm_bound(_kernels(rng)[0], method="gram")
+
+
+@pytest.mark.parametrize(("stride", "ks", "shape", "c_in"), [(2, 3, (6, 8), 2), (2, 4, (8, 4), 3),
+                                                             (3, 3, (6, 9), 1)])
+def test_strided_circular_singular_values_by_the_polyphase_reshape(rng, stride, ks, shape, c_in):
+    kernel = rng.standard_normal((3, c_in, ks, ks))
+    got = conv_singular_values(kernel, shape, stride=stride)
+    want = np.linalg.svd(_circular(kernel, shape, stride), compute_uv=False)[: got.size]
+    np.testing.assert_allclose(got, want, atol=1e-10 * want[0])
+    assert conv_norm(kernel, shape, stride=stride).value == pytest.approx(want[0], rel=1e-12)

@@ -55,13 +55,28 @@ def _grid(input_shape: Any, kernel: np.ndarray, who: str) -> tuple[int, int]:
     return h, w
 
 
-def _stride_one(stride: Any, who: str) -> None:
+def _polyphase(kern: np.ndarray, grid: tuple[int, int], stride: Any,
+               who: str) -> tuple[np.ndarray, tuple[int, int]]:
+    """A stride-s circular layer as a stride-1 one on the (H/s, W/s) grid with c_in s^2
+    input channels: x'[(c, a, b)][i, j] = x[c, s i + a, s j + b] is a permutation of the
+    input, and y[o, i, j] = sum K'[o, (c, a, b), p1, q1] x'[(c, a, b)][i + p1, j + q1] with
+    K'[o, (c, a, b), p1, q1] = K[o, c, s p1 + a, s q1 + b] (Sedghi et al. 2019, Sec. 3)."""
     if isinstance(stride, bool) or not isinstance(stride, numbers.Integral) or stride < 1:
         msg = f"{who}: stride must be a positive integer, got {stride!r}"
         raise ArgumentError(msg)
-    if stride != 1:
-        msg = f"{who}: strided convolutions (the polyphase reshape) are not supported yet"
+    if stride == 1:
+        return kern, grid
+    h, w = grid
+    if h % stride or w % stride:
+        msg = f"{who}: stride {stride} must divide the input size {h} x {w}"
         raise ArgumentError(msg)
+    c_out, c_in, kh, kw = kern.shape
+    th, tw = -(-kh // stride), -(-kw // stride)
+    padded = np.zeros((c_out, c_in, th * stride, tw * stride))
+    padded[:, :, :kh, :kw] = kern
+    # [o, c, p1, a, q1, b] -> [o, c, a, b, p1, q1] -> (c_out, c_in s^2, th, tw)
+    poly = padded.reshape(c_out, c_in, th, stride, tw, stride).transpose(0, 1, 3, 5, 2, 4)
+    return poly.reshape(c_out, c_in * stride * stride, th, tw), (h // stride, w // stride)
 
 
 def _frequency_blocks(kern: np.ndarray, h: int, w: int) -> Any:
@@ -88,12 +103,14 @@ def conv_singular_values(
     ----------
     kernel : array (c_out, c_in, kh, kw), real
     input_shape : (H, W) or (c_in, H, W); H >= kh, W >= kw
-    stride : 1 (strided layers are not supported yet)
+    stride : int
+        A stride s (dividing H and W) is reduced to stride 1 on the (H/s, W/s) grid with
+        c_in s^2 input channels by the polyphase reshape.
     padding : 'circular' (zero padding has no such formula: use :func:`conv_norm`)
 
     Returns
     -------
-    array of H W min(c_out, c_in) values (or k), descending.
+    array of (H W / s^2) min(c_out, c_in s^2) values (or k), descending.
 
     Notes
     -----
@@ -102,8 +119,7 @@ def conv_singular_values(
     """
     who = "conv_singular_values"
     kern = _kernel(kernel, who)
-    h, w = _grid(input_shape, kern, who)
-    _stride_one(stride, who)
+    kern, (h, w) = _polyphase(kern, _grid(input_shape, kern, who), stride, who)
     if padding != "circular":
         msg = (f"{who}: padding must be 'circular' (got {padding!r}); for zero padding use "
                "conv_norm, which runs Lanczos on the convolution operator")
@@ -142,8 +158,7 @@ def conv_norm(
     kern = _kernel(kernel, who)
     h, w = _grid(input_shape, kern, who)
     if padding == "circular":
-        _stride_one(stride, who)
-        top = float(conv_singular_values(kern, (h, w), k=1)[0])
+        top = float(conv_singular_values(kern, (h, w), stride=stride, k=1)[0])
         return NormEstimate(top, top, top, 0, True, (top,), "fft", guaranteed=True)
     if padding != "zeros":
         msg = f"{who}: padding must be 'circular' or 'zeros', got {padding!r}"
