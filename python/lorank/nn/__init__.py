@@ -8,6 +8,7 @@ from lorank.nn._cross import differentiable_cross, tt_at
 from lorank.nn._jacobian_norms import jacobian_norm_2inf, jacobian_norm_12
 
 __all__ = [
+    "OrthoCoreConv2d",
     "clip_conv_singular_values",
     "conv_gram_bound",
     "conv_tn_bound",
@@ -16,3 +17,13 @@ __all__ = [
     "jacobian_norm_2inf",
     "tt_at",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """Torch modules load on first use, so that importing lorank.nn needs no torch."""
+    if name == "OrthoCoreConv2d":
+        from lorank.nn._ortho_conv import OrthoCoreConv2d
+
+        return OrthoCoreConv2d
+    msg = f"module 'lorank.nn' has no attribute {name!r}"
+    raise AttributeError(msg)
