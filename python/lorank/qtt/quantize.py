@@ -1,0 +1,210 @@
+# SPDX-License-Identifier: MIT
+"""Quantized tensor trains: a vector of length base^L as an L-dimensional base x ... x base
+tensor in TT format (Oseledets 2010; Khoromskij 2011).
+
+Index convention: j = sum_k i_k base^(L-1-k), i.e. the vector reshaped in C order, so core 0
+carries the most significant digit. Grids are ``x_j = a + j h`` with ``h = (b - a) / (N - 1)``
+(``endpoint=True``, as numpy.linspace) or ``(b - a) / N`` (``endpoint=False``, periodic).
+
+Exact low-rank constructions: exp (rank 1), sin and cos (rank 2), polynomials of degree p
+(rank p + 1), the step function (rank 2) and the ramp (rank <= 3 after rounding).
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from lorank.errors import ArgumentError, NumericalError, ShapeError
+from lorank.tt.tensor import TT
+
+__all__ = ["cos", "dequantize", "exp", "from_function", "grid", "polynomial", "quantize",
+           "ramp", "sin", "step"]
+
+
+def _levels(length: int, base: int, who: str) -> int:
+    if isinstance(base, bool) or not isinstance(base, numbers.Integral) or base < 2:
+        msg = f"{who}: base must be an integer >= 2, got {base!r}"
+        raise ArgumentError(msg)
+    levels = round(math.log(length, base)) if length > 0 else -1
+    if levels < 1 or base**levels != length:
+        msg = f"{who}: length {length} is not a power of the base {base} (>= {base})"
+        raise ShapeError(msg)
+    return levels
+
+
+def quantize(array: Any, *, base: int = 2, rtol: float | None = None,
+             max_rank: Any = None) -> TT:
+    """The QTT of a vector of length base^L (TT-SVD of its base x ... x base reshape)."""
+    a = np.asarray(array)
+    if a.ndim != 1:
+        msg = f"quantize: array must be 1-d, got shape {a.shape}"
+        raise ShapeError(msg)
+    levels = _levels(a.size, base, "quantize")
+    return TT.from_dense(a.reshape([base] * levels), rtol=rtol, max_rank=max_rank)
+
+
+def dequantize(x: TT) -> Any:
+    """The vector a QTT represents (length prod of its mode sizes)."""
+    return x.full().reshape(-1)
+
+
+def _check_levels(n_levels: Any, who: str) -> int:
+    if isinstance(n_levels, bool) or not isinstance(n_levels, numbers.Integral) or n_levels < 1:
+        msg = f"{who}: n_levels must be an integer >= 1, got {n_levels!r}"
+        raise ArgumentError(msg)
+    return int(n_levels)
+
+
+def grid(domain: Sequence[float], n_levels: int, *, base: int = 2,
+         endpoint: bool = True) -> tuple[float, float]:
+    """(a, h) of the grid x_j = a + j h with base^n_levels points on ``domain = (a, b)``."""
+    a, b = (float(v) for v in domain)
+    if not (math.isfinite(a) and math.isfinite(b) and b > a):
+        msg = f"grid: domain must be finite with b > a, got {tuple(domain)}"
+        raise ArgumentError(msg)
+    n = base ** _check_levels(n_levels, "grid")
+    return a, (b - a) / (n - 1 if endpoint else n)
+
+
+def _place_values(n_levels: int, base: int) -> list[np.ndarray]:
+    """Per core k, the contributions i base^(L-1-k), i = 0..base-1 (exact in float64)."""
+    return [np.arange(base, dtype=np.float64) * float(base ** (n_levels - 1 - k))
+            for k in range(n_levels)]
+
+
+def exp(rate: complex, domain: Sequence[float], n_levels: int, *, base: int = 2,
+        endpoint: bool = True) -> TT:
+    """exp(rate x) on the grid: rank 1 (complex for a complex rate)."""
+    a, h = grid(domain, n_levels, base=base, endpoint=endpoint)
+    dt = np.complex128 if isinstance(rate, complex) else np.float64
+    cores = [np.exp(rate * h * t).astype(dt).reshape(1, base, 1)
+             for t in _place_values(n_levels, base)]
+    cores[0] = cores[0] * np.exp(rate * a)
+    return TT.from_cores(cores)
+
+
+def _trig(omega: float, phase_index: int, domain: Sequence[float], n_levels: int, base: int,
+          endpoint: bool) -> TT:
+    """cos (phase_index 0) or sin (1) of omega x: the rotation of (cos phi, sin phi) by each
+    digit's angle, a rank-2 train."""
+    a, h = grid(domain, n_levels, base=base, endpoint=endpoint)
+    places = _place_values(n_levels, base)
+    if n_levels == 1:
+        th = omega * (a + h * places[0])
+        return TT.from_cores([(np.cos(th) if phase_index == 0 else np.sin(th)).reshape(1, base, 1)])
+    cores = []
+    th0 = omega * (a + h * places[0])
+    cores.append(np.stack([np.cos(th0), np.sin(th0)], axis=-1).reshape(1, base, 2))
+    for t in places[1:-1]:
+        th = omega * h * t
+        rot = np.empty((2, base, 2))
+        rot[0, :, 0], rot[0, :, 1] = np.cos(th), np.sin(th)
+        rot[1, :, 0], rot[1, :, 1] = -np.sin(th), np.cos(th)
+        cores.append(rot)
+    th = omega * h * places[-1]
+    last = np.empty((2, base, 1))
+    if phase_index == 0:  # cos(phi + th) = cos phi cos th - sin phi sin th
+        last[0, :, 0], last[1, :, 0] = np.cos(th), -np.sin(th)
+    else:  # sin(phi + th) = cos phi sin th + sin phi cos th
+        last[0, :, 0], last[1, :, 0] = np.sin(th), np.cos(th)
+    cores.append(last)
+    return TT.from_cores(cores)
+
+
+def cos(omega: float, domain: Sequence[float], n_levels: int, *, base: int = 2,
+        endpoint: bool = True) -> TT:
+    """cos(omega x) on the grid: rank 2."""
+    return _trig(float(omega), 0, domain, _check_levels(n_levels, "cos"), base, endpoint)
+
+
+def sin(omega: float, domain: Sequence[float], n_levels: int, *, base: int = 2,
+        endpoint: bool = True) -> TT:
+    """sin(omega x) on the grid: rank 2."""
+    return _trig(float(omega), 1, domain, _check_levels(n_levels, "sin"), base, endpoint)
+
+
+def polynomial(coefficients: Sequence[float], domain: Sequence[float], n_levels: int, *,
+               base: int = 2, endpoint: bool = True) -> TT:
+    """sum_m c_m x^m on the grid (coefficients lowest degree first): rank deg + 1, from the
+    binomial expansion of (s + t)^m as each digit adds t to the partial sum s."""
+    c = np.asarray(coefficients, dtype=np.float64)
+    if c.ndim != 1 or c.size == 0 or not np.isfinite(c).all():
+        msg = "polynomial: coefficients must be a non-empty finite 1-d sequence"
+        raise ArgumentError(msg)
+    a, h = grid(domain, n_levels, base=base, endpoint=endpoint)
+    p = c.size
+    places = _place_values(_check_levels(n_levels, "polynomial"), base)
+    powers = np.arange(p)
+    binom = np.array([[math.comb(m, l) for m in range(p)] for l in range(p)], dtype=np.float64)
+
+    def shift(t: float) -> np.ndarray:  # M[l, m] = C(m, l) t^(m - l), upper triangular
+        expo = powers[None, :] - powers[:, None]
+        return np.where(expo >= 0, binom * np.power(t, np.maximum(expo, 0)), 0.0)
+
+    first = np.stack([(a + h * t) ** powers for t in places[0]])  # (base, p)
+    if n_levels == 1:
+        return TT.from_cores([(first @ c).reshape(1, base, 1)])
+    cores = [first.reshape(1, base, p)]
+    for t_values in places[1:-1]:
+        cores.append(np.stack([shift(h * t) for t in t_values], axis=1))  # (p, base, p)
+    cores.append(np.stack([shift(h * t) @ c for t in places[-1]], axis=1)[:, :, None])
+    return TT.from_cores(cores)
+
+
+def step(threshold: float, domain: Sequence[float], n_levels: int, *, base: int = 2,
+         endpoint: bool = True) -> TT:
+    """1 where x >= threshold, else 0: rank 2 (a two-state comparison of the digits of j
+    with those of the first grid index at or above the threshold)."""
+    levels = _check_levels(n_levels, "step")
+    a, h = grid(domain, levels, base=base, endpoint=endpoint)
+    n = base**levels
+    first = int(np.clip(math.ceil((threshold - a) / h - 1e-9), 0, n))
+    if first == n:  # no grid point reaches the threshold
+        return TT.from_cores([np.zeros((1, base, 1))] + [np.ones((1, base, 1))] * (levels - 1))
+    digits = [(first // base ** (levels - 1 - k)) % base for k in range(levels)]
+    # State (greater so far, equal so far); cores map state -> state per digit i.
+    cores = []
+    for k, b in enumerate(digits):
+        core = np.zeros((2, base, 2))
+        core[0, :, 0] = 1.0  # once greater, always greater
+        core[1, b + 1 :, 0] = 1.0  # equal so far, digit larger: greater
+        core[1, b, 1] = 1.0  # still equal
+        if k == 0:
+            core = core[1:2]  # start in "equal"
+        if k == levels - 1:
+            core = core.sum(axis=2, keepdims=True)  # accept greater or equal
+        cores.append(core)
+    return TT.from_cores(cores)
+
+
+def ramp(threshold: float, domain: Sequence[float], n_levels: int, *, base: int = 2,
+         endpoint: bool = True) -> TT:
+    """max(x - threshold, 0) on the grid: (x - threshold) times the step, rounded (rank <= 3)."""
+    lin = polynomial([-float(threshold), 1.0], domain, n_levels, base=base, endpoint=endpoint)
+    return (lin * step(threshold, domain, n_levels, base=base, endpoint=endpoint)).round(rtol=1e-14)
+
+
+def from_function(f: Callable[[Any], Any], domain: Sequence[float], n_levels: int, *,
+                  base: int = 2, endpoint: bool = True, rtol: float = 1e-10,
+                  **cross_options: Any) -> Any:
+    """QTT of f on the grid by TT-cross (:func:`lorank.tt.cross`): f receives an array of
+    grid points and returns their values. Returns the cross's :class:`CrossResult`."""
+    from lorank.tt import cross
+
+    levels = _check_levels(n_levels, "from_function")
+    a, h = grid(domain, levels, base=base, endpoint=endpoint)
+    weights = np.array([base ** (levels - 1 - k) for k in range(levels)], dtype=np.int64)
+
+    def values(idx: np.ndarray) -> np.ndarray:
+        out = np.asarray(f(a + h * (np.asarray(idx, dtype=np.int64) @ weights)))
+        if not np.isfinite(out).all():
+            msg = "from_function: f returned NaN or Inf"
+            raise NumericalError(msg)
+        return out
+
+    return cross(values, [base] * levels, rtol=rtol, **cross_options)
