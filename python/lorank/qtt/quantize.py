@@ -140,7 +140,7 @@ def polynomial(coefficients: Sequence[float], domain: Sequence[float], n_levels:
     p = c.size
     places = _place_values(_check_levels(n_levels, "polynomial"), base)
     powers = np.arange(p)
-    binom = np.array([[math.comb(m, l) for m in range(p)] for l in range(p)], dtype=np.float64)
+    binom = np.array([[math.comb(m, j) for m in range(p)] for j in range(p)], dtype=np.float64)
 
     def shift(t: float) -> np.ndarray:  # M[l, m] = C(m, l) t^(m - l), upper triangular
         expo = powers[None, :] - powers[:, None]
