@@ -1,9 +1,11 @@
 # SPDX-License-Identifier: MIT
 """Quantized tensor trains: vectors of length base^L as L-dimensional trains, their exact
-low-rank constructions and their approximation by cross."""
+low-rank constructions, their approximation by cross, and QTT operators (shift, differences,
+Laplacians) as TT-matrices."""
 
 from __future__ import annotations
 
+from lorank.qtt.operators import difference, laplacian, laplacian_nd, shift
 from lorank.qtt.quantize import (
     cos,
     dequantize,
@@ -17,5 +19,5 @@ from lorank.qtt.quantize import (
     step,
 )
 
-__all__ = ["cos", "dequantize", "exp", "from_function", "grid", "polynomial", "quantize",
-           "ramp", "sin", "step"]
+__all__ = ["cos", "dequantize", "difference", "exp", "from_function", "grid", "laplacian",
+           "laplacian_nd", "polynomial", "quantize", "ramp", "shift", "sin", "step"]
