@@ -59,3 +59,14 @@ def test_operator_arguments():
         qtt.shift(0)
     with pytest.raises(ArgumentError, match="d must"):
         qtt.laplacian_nd(3, 0)
+
+
+def test_diag_is_the_multiplication_operator():
+    f = qtt.exp(-1.0, (0.0, 1.0), 6) + qtt.sin(4.0, (0.0, 1.0), 6)
+    g = qtt.polynomial([1.0, 2.0], (0.0, 1.0), 6)
+    op = qtt.diag(f)
+    np.testing.assert_allclose(op.full(), np.diag(qtt.dequantize(f)), atol=1e-13)
+    np.testing.assert_allclose(qtt.dequantize(op @ g), qtt.dequantize(f * g), atol=1e-12)
+    assert op.as_tt().ranks == f.ranks
+    with pytest.raises(TypeError, match="TT"):
+        qtt.diag(np.ones(4))

@@ -5,7 +5,7 @@ Laplacians) as TT-matrices."""
 
 from __future__ import annotations
 
-from lorank.qtt.operators import difference, laplacian, laplacian_nd, shift
+from lorank.qtt.operators import diag, difference, laplacian, laplacian_nd, shift
 from lorank.qtt.quantize import (
     cos,
     dequantize,
@@ -19,5 +19,5 @@ from lorank.qtt.quantize import (
     step,
 )
 
-__all__ = ["cos", "dequantize", "difference", "exp", "from_function", "grid", "laplacian",
+__all__ = ["cos", "dequantize", "diag", "difference", "exp", "from_function", "grid", "laplacian",
            "laplacian_nd", "polynomial", "quantize", "ramp", "shift", "sin", "step"]

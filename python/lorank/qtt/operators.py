@@ -18,7 +18,7 @@ import numpy as np
 from lorank.errors import ArgumentError
 from lorank.tt.matrix import TTMatrix
 
-__all__ = ["difference", "laplacian", "laplacian_nd", "shift"]
+__all__ = ["diag", "difference", "laplacian", "laplacian_nd", "shift"]
 
 _I = np.eye(2)
 _J = np.array([[0.0, 1.0], [0.0, 0.0]])  # row digit 0, column digit 1: the carry stops
@@ -92,3 +92,21 @@ def laplacian_nd(n_levels: int, d: int, *, h: float = 1.0, periodic: bool = Fals
             term = factor if term is None else kron(term, factor)
         total = term if total is None else _add(total, term)
     return total
+
+
+def diag(x: object) -> TTMatrix:
+    """The multiplication operator diag(x) of a QTT (any TT): each core (r0, n, r1) becomes
+    the diagonal matrix core (r0, n, n, r1), same ranks, so ``diag(f) @ g`` is the Hadamard
+    product ``f * g``."""
+    from lorank.tt.tensor import TT
+
+    if not isinstance(x, TT):
+        msg = f"diag: expected a TT, got {type(x).__name__}"
+        raise TypeError(msg)
+    cores = []
+    for c in x.cores:
+        r0, n, r1 = c.shape
+        m = np.zeros((r0, n, n, r1), dtype=c.dtype)
+        m[:, np.arange(n), np.arange(n), :] = c
+        cores.append(m)
+    return TTMatrix.from_cores(cores)
