@@ -139,3 +139,20 @@ def test_strided_circular_singular_values_by_the_polyphase_reshape(rng, stride, 
     want = np.linalg.svd(_circular(kernel, shape, stride), compute_uv=False)[: got.size]
     np.testing.assert_allclose(got, want, atol=1e-10 * want[0])
     assert conv_norm(kernel, shape, stride=stride).value == pytest.approx(want[0], rel=1e-12)
+
+
+def test_spectral_normalize_conv(rng):
+    from lorank.nn import spectral_normalize_conv
+
+    kernel = rng.standard_normal((4, 3, 3, 3))
+    exact = spectral_normalize_conv(kernel, target=0.5, input_shape=(8, 8))
+    assert conv_norm(exact, (8, 8)).value == pytest.approx(0.5, rel=1e-12)
+    tn = spectral_normalize_conv(kernel, target=0.5, rng=0)
+    for n in (6, 16):  # the TN bound caps every size and padding
+        assert conv_norm(tn, (n, n)).value <= 0.5 * (1 + 1e-9)
+        assert conv_norm(tn, (n, n), padding="zeros", rng=0).value <= 0.5 * (1 + 1e-9)
+    small = kernel * 1e-3
+    np.testing.assert_array_equal(spectral_normalize_conv(small, target=1.0, input_shape=(8, 8)),
+                                  small)  # never scaled up
+    with pytest.raises(ArgumentError, match="target"):
+        spectral_normalize_conv(kernel, target=0.0)

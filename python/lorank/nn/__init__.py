@@ -3,7 +3,12 @@
 
 from __future__ import annotations
 
-from lorank.nn._conv_bounds import clip_conv_singular_values, conv_gram_bound, conv_tn_bound
+from lorank.nn._conv_bounds import (
+    clip_conv_singular_values,
+    conv_gram_bound,
+    conv_tn_bound,
+    spectral_normalize_conv,
+)
 from lorank.nn._cross import differentiable_cross, tt_at
 from lorank.nn._jacobian_norms import jacobian_norm_2inf, jacobian_norm_12
 
@@ -15,6 +20,7 @@ __all__ = [
     "differentiable_cross",
     "jacobian_norm_12",
     "jacobian_norm_2inf",
+    "spectral_normalize_conv",
     "tt_at",
 ]
 

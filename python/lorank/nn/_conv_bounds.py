@@ -19,7 +19,8 @@ import numpy as np
 from lorank.linalg._krylov_basis import generator
 from lorank.spectral.conv import _kernel, _tensor_spectral_norm
 
-__all__ = ["clip_conv_singular_values", "conv_gram_bound", "conv_tn_bound"]
+__all__ = ["clip_conv_singular_values", "conv_gram_bound", "conv_tn_bound",
+           "spectral_normalize_conv"]
 
 
 def conv_tn_bound(weight: Any, *, n_iter: int = 200, n_starts: int = 4, rng: Any = None) -> Any:
@@ -79,3 +80,23 @@ def clip_conv_singular_values(kernel: Any, input_shape: Any, max_sv: float, *,
     full = np.real(np.fft.ifft2(clipped.transpose(2, 3, 0, 1), axes=(2, 3)))
     return full[:, :, :kh, :kw].copy() if keep_support else full
 
+
+
+def spectral_normalize_conv(weight: Any, *, target: float = 1.0, input_shape: Any = None,
+                            rng: Any = None) -> Any:
+    """``weight`` scaled down (never up) so that the layer's spectral norm is at most
+    ``target``: by the exact circular norm on ``input_shape`` when given, else by the
+    resolution-independent TN bound. Works on torch tensors (the scale is computed without
+    gradients, as in spectral normalization) and NumPy arrays."""
+    from lorank.spectral import conv_norm, conv_norm_bound
+
+    host = weight.detach().cpu().numpy() if hasattr(weight, "detach") else np.asarray(weight)
+    kern = _kernel(host, "spectral_normalize_conv")
+    if not (isinstance(target, (int, float)) and target > 0 and math.isfinite(target)):
+        from lorank.errors import ArgumentError
+
+        msg = f"spectral_normalize_conv: target must be a positive number, got {target!r}"
+        raise ArgumentError(msg)
+    norm = (conv_norm(kern, input_shape).value if input_shape is not None
+            else conv_norm_bound(kern, rng=rng).value)
+    return weight * min(1.0, target / norm) if norm > 0 else weight
