@@ -87,6 +87,12 @@ def next_direction(v: Any, basis: Any, xp: Any, scale: float, op: Any,
     return w / float(xp.linalg.norm(w)), 0.0, h
 
 
+def orth(a: Any, xp: Any) -> Any:
+    """An orthonormal basis of a's columns (thin QR)."""
+    q, _ = xp.linalg.qr(a)
+    return q
+
+
 def host(a: Any) -> np.ndarray:
     return a.get() if hasattr(a, "get") else np.asarray(a)
 

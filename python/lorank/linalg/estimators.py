@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from lorank.errors import ArgumentError
-from lorank.linalg._krylov_basis import check_count, generator, host
+from lorank.linalg._krylov_basis import check_count, generator, host, orth
 from lorank.linalg._results import NormEstimate
 from lorank.linalg.operators import Operator, as_operator
 
@@ -44,11 +44,6 @@ def hutchinson_diag(A: Any, n_matvecs: int, *, rng: Any = None) -> Any:
     return (z.conj() * op.matmat(z)).mean(axis=1)
 
 
-def _orth(a: Any, xp: Any) -> Any:
-    q, _ = xp.linalg.qr(a)
-    return q
-
-
 def hutchpp_trace(A: Any, n_matvecs: int, *, rng: Any = None) -> float:
     """Hutch++ estimate of trace(A) (A square, best for symmetric positive semidefinite A):
     ``s = m // 3`` products give a basis Q of range(A S), ``s`` more the exact
@@ -62,7 +57,7 @@ def hutchpp_trace(A: Any, n_matvecs: int, *, rng: Any = None) -> float:
     gen = generator(rng)
     xp = op.xp
     s = m // 3
-    q = _orth(op.matmat(_rademacher(op, op.shape[0], s, gen)), xp)
+    q = orth(op.matmat(_rademacher(op, op.shape[0], s, gen)), xp)
     exact = complex(xp.trace(q.conj().T @ op.matmat(q)))
     g = _rademacher(op, op.shape[0], m - 2 * s, gen)
     g = g - q @ (q.conj().T @ g)
@@ -94,7 +89,7 @@ def _row_norm_estimate(op: Operator, budget: int, method: str, gen: np.random.Ge
         if s < 1 or pairs - 2 * s < 1:
             msg = f"{who}: method='hutch++' needs n_matvecs >= 7, got {budget}"
             raise ArgumentError(msg)
-        q = _orth(gram.matmat(_rademacher(op, rows, s, gen)), xp)
+        q = orth(gram.matmat(_rademacher(op, rows, s, gen)), xp)
         low = (gram.matmat(q) * q.conj()).real.sum(axis=1)  # diag(A A^H Q Q^H), exact
         z = _rademacher(op, rows, pairs - 2 * s, gen)
         rest = gram.matmat(z - q @ (q.conj().T @ z))  # A A^H (I - Q Q^H) Z

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from lorank.errors import ArgumentError
-from lorank.linalg._krylov_basis import check_count, check_tol, generator, random_vectors
+from lorank.linalg._krylov_basis import check_count, check_tol, generator, host, random_vectors
 from lorank.linalg._results import NormEstimate
 from lorank.linalg.lanczos import lanczos_svd
 from lorank.linalg.operators import Operator, as_operator
@@ -89,8 +89,8 @@ def _hmt(op: Operator, r: int, delta: float, rng: Any) -> NormEstimate:
         w = w / math.sqrt(2.0)  # unit-variance complex entries: v^H w ~ CN(0, 1)
     aw = op.matmat(w)
     xp = op.xp
-    norms = np.asarray(_host(xp.linalg.norm(aw, axis=0)))
-    w_norms = np.asarray(_host(xp.linalg.norm(w, axis=0)))
+    norms = np.asarray(host(xp.linalg.norm(aw, axis=0)))
+    w_norms = np.asarray(host(xp.linalg.norm(w, axis=0)))
     if op.dtype.kind == "c":
         # P(|v^H w| < t) = 1 - exp(-t^2) <= t^2: factor delta^(-1/(2r)).
         factor = delta ** (-0.5 / r)
@@ -101,7 +101,3 @@ def _hmt(op: Operator, r: int, delta: float, rng: Any) -> NormEstimate:
     lower = float((norms / w_norms).max())
     running = tuple(float(factor * norms[: j + 1].max()) for j in range(r))
     return NormEstimate(upper, lower, upper, op.n_matvecs, True, running, "hmt")
-
-
-def _host(a: Any) -> Any:
-    return a.get() if hasattr(a, "get") else a

@@ -12,6 +12,8 @@ from lorank.linalg._krylov_basis import (
     check_count,
     check_tol,
     generator,
+    host,
+    orth,
     random_vectors,
     start_vector,
     warn_unconverged,
@@ -57,11 +59,6 @@ def power_iteration(
                      np.asarray([resid]), tuple(history))
 
 
-def _orth(a: Any, xp: Any) -> Any:
-    q, _ = xp.linalg.qr(a)
-    return q
-
-
 def block_power_svd(
     A: Any, rank: int, *, rtol: float = 1e-8, maxiter: int = 500, rng: Any = None,
 ) -> SVDResult:
@@ -86,21 +83,21 @@ def block_power_svd(
     rtol = check_tol(rtol, who)
     maxiter = check_count(maxiter, "maxiter", who)
     xp = op.xp
-    u = _orth(op.matmat(random_vectors(op, n, rank, generator(rng))), xp)
+    u = orth(op.matmat(random_vectors(op, n, rank, generator(rng))), xp)
     history: list[float] = []
     for it in range(1, maxiter + 1):
         op.iteration = it
         w = op.rmatmat(u)  # A^H U = V (U^H A V)^H
-        v = _orth(w, xp)
+        v = orth(w, xp)
         av = op.matmat(v)
         core = u.conj().T @ av  # U^H A V (r x r)
-        cu, s, cvh = np.linalg.svd(np.asarray(core.get() if hasattr(core, "get") else core))
+        cu, s, cvh = np.linalg.svd(host(core))
         # Residuals of the Ritz triplets (U cu, s, V cvh^H) on the A side: on the A^H side
         # they vanish by construction (A^H U = V (U^H A V)^H).
         resid = xp.linalg.norm(av @ xp.asarray(cvh.conj().T) - u @ xp.asarray(cu * s), axis=0)
-        resid = np.asarray(resid.get() if hasattr(resid, "get") else resid)
+        resid = host(resid)
         history.append(float(resid.max() / s[0]) if s[0] > 0 else 0.0)
-        u_new = _orth(av, xp)
+        u_new = orth(av, xp)
         if history[-1] <= rtol:
             break
         u = u_new

@@ -146,6 +146,17 @@ def complete_matrix(
     )
 
 
+def cg_direction(manifold: Any, x: Any, grad: Any, x_prev: Any, grad_prev: Any,
+                 eta_prev: Any) -> Any:
+    """Polak-Ribiere+ search direction at x, the previous gradient and direction transported
+    from x_prev; steepest descent where that is not a descent direction (a restart)."""
+    g_old = manifold.transport(x, x_prev, grad_prev)
+    beta = max(0.0, manifold.inner(x, grad, grad - g_old) /
+               max(manifold.inner(x_prev, grad_prev, grad_prev), 1e-300))
+    eta = -grad + beta * manifold.transport(x, x_prev, eta_prev)
+    return -grad if manifold.inner(x, grad, eta) >= 0 else eta
+
+
 def _rcg(manifold: Any, x: Any, *, residual: Callable[[Any], Any],
          gradient: Callable[[Any, Any], Any], on_omega: Callable[[Any, Any], Any],
          validate: Callable[[Any], float], target: float | None, rtol: float, maxiter: int,
@@ -165,13 +176,7 @@ def _rcg(manifold: Any, x: Any, *, residual: Callable[[Any], Any],
     grad_prev, x_prev, message, converged = grad, x, "maxiter reached", False
     for it in range(1, maxiter + 1):
         if it > 1:
-            # Polak-Ribiere+ with the previous gradient and direction transported to x.
-            g_old = manifold.transport(x, x_prev, grad_prev)
-            beta = max(0.0, manifold.inner(x, grad, grad - g_old) /
-                       max(manifold.inner(x_prev, grad_prev, grad_prev), 1e-300))
-            eta = -grad + beta * manifold.transport(x, x_prev, eta)
-            if manifold.inner(x, grad, eta) >= 0:  # not a descent direction: restart
-                eta = -grad
+            eta = cg_direction(manifold, x, grad, x_prev, grad_prev, eta)
         slope = manifold.inner(x, grad, eta)
         sampled = on_omega(x, eta)
         denom = float(sampled @ sampled)

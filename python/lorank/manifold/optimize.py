@@ -16,6 +16,7 @@ from lorank.errors import ArgumentError
 from lorank.linalg._krylov_basis import check_count, check_tol
 from lorank.manifold._results import IterationRecord, OptimizeResult
 from lorank.manifold.autodiff import TorchLowRank, TorchTT, riemannian_grad, riemannian_hvp
+from lorank.manifold.completion import cg_direction
 from lorank.manifold.fixed_rank import FixedRankMatrix
 from lorank.manifold.fixed_rank_tt import TTPoint
 
@@ -85,12 +86,7 @@ def minimize(
             message = "tolerance reached"
             break
         if method == "rcg" and x_prev is not None:
-            g_old = manifold.transport(x, x_prev, grad_prev)
-            beta = max(0.0, manifold.inner(x, grad, grad - g_old) /
-                       max(manifold.inner(x_prev, grad_prev, grad_prev), 1e-300))
-            eta = -grad + beta * manifold.transport(x, x_prev, eta)
-            if manifold.inner(x, grad, eta) >= 0:
-                eta = -grad
+            eta = cg_direction(manifold, x, grad, x_prev, grad_prev, eta)
         elif x_prev is not None:
             eta = -grad
         slope = manifold.inner(x, grad, eta)
