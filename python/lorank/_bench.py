@@ -22,6 +22,7 @@ from lorank._bench_base import Workload, _as_tt, _have, _tntorch_tt, _torch, _tt
 from lorank._bench_cross import CROSS_WORKLOADS
 from lorank._bench_krylov import KRYLOV_WORKLOADS
 from lorank._bench_manifold import MANIFOLD_WORKLOADS
+from lorank._bench_qtt import QTT_WORKLOADS
 from lorank._reference import tt as ref
 
 __all__ = ["BenchResult", "WORKLOADS", "run"]
@@ -362,7 +363,7 @@ class MatVec(Workload):
 WORKLOADS: dict[str, type[Workload]] = {
     w.name: w
     for w in (TTSVD, RoundRandom, RoundSum, RoundRedundant, DotNorm, Norm, MatVec, *CROSS_WORKLOADS,
-              *KRYLOV_WORKLOADS, *MANIFOLD_WORKLOADS)
+              *KRYLOV_WORKLOADS, *MANIFOLD_WORKLOADS, *QTT_WORKLOADS)
 }
 
 
@@ -456,22 +457,23 @@ def _progress(total: int, enabled: bool) -> Callable[[str], None]:
 
 def table(results: list[BenchResult]) -> str:
     """Plain-text table: workload, lorank time and error, best peer, its time, ratio, error."""
-    head = f"{'workload':<12} {'lorank ms':>10} {'error':>9}  {'peer':<11} {'peer ms':>9} {'error':>9} {'ratio':>7}"
+    w = max([12] + [len(r.workload) for r in results])
+    head = f"{'workload':<{w}} {'lorank ms':>10} {'error':>9}  {'peer':<11} {'peer ms':>9} {'error':>9} {'ratio':>7}"
     lines = [head, "-" * len(head)]
     for r in results:
         best = r.best_peer()
         if best is None:
-            lines.append(f"{r.workload:<12} {r.lorank_s * 1e3:>10.3f} {r.lorank_error:>9.1e}")
+            lines.append(f"{r.workload:<{w}} {r.lorank_s * 1e3:>10.3f} {r.lorank_error:>9.1e}")
             continue
         name, pt, perr = best
         ratio = pt / r.lorank_s if r.lorank_s > 0 else math.inf
         lines.append(
-            f"{r.workload:<12} {r.lorank_s * 1e3:>10.3f} {r.lorank_error:>9.1e}  {name:<11} "
+            f"{r.workload:<{w}} {r.lorank_s * 1e3:>10.3f} {r.lorank_error:>9.1e}  {name:<11} "
             f"{pt * 1e3:>9.3f} {perr:>9.1e} {ratio:>6.2f}x"
         )
         for other, (ot, oerr) in sorted(r.peers.items()):
             if other != name:
-                lines.append(f"{'':<12} {'':>10} {'':>9}  {other:<11} {ot * 1e3:>9.3f} {oerr:>9.1e} "
+                lines.append(f"{'':<{w}} {'':>10} {'':>9}  {other:<11} {ot * 1e3:>9.3f} {oerr:>9.1e} "
                              f"{ot / r.lorank_s if r.lorank_s > 0 else math.inf:>6.2f}x")
     return "\n".join(lines)
 

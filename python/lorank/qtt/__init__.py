@@ -1,11 +1,13 @@
 # SPDX-License-Identifier: MIT
 """Quantized tensor trains: vectors of length base^L as L-dimensional trains, their exact
 low-rank constructions, their approximation by cross, and QTT operators (shift, differences,
-Laplacians) as TT-matrices."""
+Laplacians) as TT-matrices, and free-space volume potentials by FFT with the
+Vico-Greengard-Ferrando kernels."""
 
 from __future__ import annotations
 
 from lorank.qtt.operators import diag, difference, laplacian, laplacian_nd, shift
+from lorank.qtt.potential import VolumePotential, newton_potential
 from lorank.qtt.quantize import (
     cos,
     dequantize,
@@ -20,4 +22,4 @@ from lorank.qtt.quantize import (
 )
 
 __all__ = ["cos", "dequantize", "diag", "difference", "exp", "from_function", "grid", "laplacian",
-           "laplacian_nd", "polynomial", "quantize", "ramp", "shift", "sin", "step"]
+           "laplacian_nd", "newton_potential", "polynomial", "quantize", "ramp", "shift", "sin", "step", "VolumePotential"]
