@@ -6,6 +6,7 @@ Vico-Greengard-Ferrando kernels."""
 
 from __future__ import annotations
 
+from lorank.qtt.fourier import convolve, fft, ifft
 from lorank.qtt.operators import diag, difference, laplacian, laplacian_nd, shift
 from lorank.qtt.potential import VolumePotential, newton_potential
 from lorank.qtt.quantize import (
@@ -21,5 +22,5 @@ from lorank.qtt.quantize import (
     step,
 )
 
-__all__ = ["cos", "dequantize", "diag", "difference", "exp", "from_function", "grid", "laplacian",
+__all__ = ["convolve", "cos", "dequantize", "diag", "difference", "exp", "fft", "from_function", "grid", "ifft", "laplacian",
            "laplacian_nd", "newton_potential", "polynomial", "quantize", "ramp", "shift", "sin", "step", "VolumePotential"]

