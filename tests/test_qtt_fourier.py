@@ -137,3 +137,34 @@ def test_bad_input_is_refused():
         qtt.quantize(np.ones((4, 6)))
     with pytest.raises(ShapeError, match="match"):
         qtt.dequantize(x, (4, 4))
+
+
+@pytest.mark.parametrize(("levels", "ordering", "cap"), [([9], "sequential", None),
+                                                         ([3, 4], "sequential", None),
+                                                         ([3, 3], "interleaved", None),
+                                                         ([8], "sequential", 3)])
+def test_compiled_fft_matches_its_numpy_twin(levels, ordering, cap):
+    from lorank import _core
+    from lorank._reference.qtt_fft import qtt_fft as twin
+    from lorank.qtt.fourier import _digit_positions
+
+    rng = np.random.default_rng(5)
+    x = lorank.tt.random([2] * sum(levels), 4, rng=rng).astype(np.complex128)
+    axes = _digit_positions(levels, ordering)
+    caps = [0 if cap is None else cap] * (x.ndim - 1)
+    got = lorank.TT(_core.qtt_fft(list(x.cores), axes, -1.0, 1e-3, caps, "svd"))
+    want = lorank.TT(twin(list(x.cores), axes, -1.0, 1e-3, caps, "svd"))
+    assert got.ranks == want.ranks
+    assert _rel(got.full(), want.full()) < 1e-12
+
+
+def test_compiled_fft_refuses_bad_positions_and_real_cores():
+    from lorank import _core
+
+    cores = list(lorank.tt.random([2] * 4, 2, rng=0).astype(np.complex128).cores)
+    with pytest.raises(ShapeError, match="increasing"):
+        _core.qtt_fft(cores, [[0, 2, 1, 3]], -1.0, 0.0, [0] * 3, "svd")
+    with pytest.raises(ShapeError, match="increasing"):
+        _core.qtt_fft(cores, [[0, 1, 2, 7]], -1.0, 0.0, [0] * 3, "svd")
+    with pytest.raises(lorank.errors.LorankError, match="complex"):
+        _core.qtt_fft([c.real.copy() for c in cores], [[0, 1, 2, 3]], -1.0, 0.0, [0] * 3, "svd")

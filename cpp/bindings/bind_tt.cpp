@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "arrays.hpp"
+#include "lorank/qtt/fft.hpp"
 #include "lorank/tt/algorithms.hpp"
 
 namespace py = pybind11;
@@ -59,7 +60,34 @@ py::tuple scaled_out(const tt::Scaled<T>& s) {
 
 }  // namespace
 
+template <class T>
+py::list qtt_fft_typed(const py::sequence& cores, const std::vector<std::vector<index_t>>& axes,
+                       double sign, const tt::Truncation& trunc, tt::RoundMethod meth) {
+  auto in = train_in<T>(cores, "qtt_fft");
+  tt::Train<T> out;
+  {
+    py::gil_scoped_release nogil;
+    out = qtt::fft(in.view, axes, sign, trunc, meth);
+  }
+  return train_out(std::move(out));
+}
+
 void bind_tt(py::module_& m) {
+  m.def(
+      "qtt_fft",
+      [](py::sequence cores, std::vector<std::vector<index_t>> axes, double sign, double rtol,
+         std::vector<index_t> max_rank, std::string method) {
+        const auto meth = parse_method(method);
+        const char kind = first_dtype(cores, "qtt_fft").char_();
+        LORANK_CHECK(kind == 'F' || kind == 'D', Error,
+                     "qtt_fft: cores must be complex64 or complex128");
+        const tt::Truncation trunc{rtol, max_rank};
+        if (kind == 'F') return qtt_fft_typed<cfloat>(cores, axes, sign, trunc, meth);
+        return qtt_fft_typed<cdouble>(cores, axes, sign, trunc, meth);
+      },
+      py::arg("cores"), py::arg("axes"), py::arg("sign"), py::arg("rtol"), py::arg("max_rank"),
+      py::arg("method"));
+
   m.def(
       "tt_svd",
       [](py::array a, double rtol, std::vector<index_t> max_rank) {

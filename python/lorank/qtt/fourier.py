@@ -28,43 +28,13 @@ from typing import Any
 
 import numpy as np
 
-from lorank._validation import check_rtol
+from lorank import _core as kernels
+from lorank._validation import check_rtol, max_rank_list
 from lorank.errors import ArgumentError, ShapeError
 from lorank.qtt.quantize import digit_order
 from lorank.tt.tensor import TT
 
 __all__ = ["convolve", "fft", "ifft"]
-
-
-def _stage(cores: list[np.ndarray], digits: Sequence[int], t: int, sign: float) -> None:
-    """Apply butterfly stage t of the transform over the digit positions ``digits`` (in
-    place): core digits[t] gets the butterfly, cores digits[0]..digits[t]-1 the twiddles
-    (identity on cores of other axes in between)."""
-    last = digits[t]
-    g = cores[last]
-    if t == 0:
-        cores[last] = np.stack([g[:, 0] + g[:, 1], g[:, 0] - g[:, 1]], axis=1)
-        return
-    phase_of = {p: np.exp(sign * 1j * np.pi * np.arange(2) * 2.0 ** (s - t))
-                for s, p in enumerate(digits[:t])}
-    first = digits[0]
-    for p in range(first, last):
-        c = cores[p]
-        twisted = c * phase_of[p][None, :, None] if p in phase_of else c
-        if p == first:
-            cores[p] = np.concatenate([c, twisted], axis=2)
-        else:
-            r0, n, r1 = c.shape
-            block = np.zeros((2 * r0, n, 2 * r1), dtype=np.complex128)
-            block[:r0, :, :r1], block[r0:, :, r1:] = c, twisted
-            cores[p] = block
-    top = np.stack([g[:, 0], g[:, 0]], axis=1)  # state j_t = 0: (+1, +1)
-    bottom = np.stack([g[:, 1], -g[:, 1]], axis=1)  # state j_t = 1: (+1, -1)
-    cores[last] = np.concatenate([top, bottom], axis=0)
-
-
-def _reverse(cores: list[np.ndarray]) -> list[np.ndarray]:
-    return [c.transpose(2, 1, 0) for c in reversed(cores)]
 
 
 def _digit_positions(levels: Sequence[int], ordering: str) -> list[list[int]]:
@@ -112,15 +82,10 @@ def fft(x: TT, *, rtol: float = 1e-12, max_rank: Any = None, inverse: bool = Fal
     lv = _check(x, levels, ordering, who)
     rtol = check_rtol(rtol, who)
     sign = 1.0 if inverse else -1.0
+    caps = max_rank_list(max_rank, x.ndim - 1, who)
     cores = [np.asarray(c, dtype=np.complex128) for c in x.to("cpu").cores]
-    y = TT._trusted(cores)
-    per_stage = rtol / x.ndim
-    for digits in _digit_positions(lv, ordering):
-        for t in range(len(digits)):
-            cores = list(y.cores)
-            _stage(cores, digits, t, sign)
-            y = TT._trusted(cores).round(rtol=per_stage, max_rank=max_rank)
-    cores = _reverse(list(y.cores))
+    cores = kernels.qtt_fft(cores, _digit_positions(lv, ordering), sign, rtol / x.ndim, caps,
+                            "orth-gram")
     if inverse:
         cores[0] = cores[0] / float(2 ** x.ndim)
     return TT._trusted(cores)
