@@ -21,6 +21,7 @@ from lorank.qtt.quantize import (
     sin,
     step,
 )
+from lorank.qtt.toeplitz import circulant, toeplitz
 
-__all__ = ["convolve", "cos", "dequantize", "diag", "difference", "exp", "fft", "from_function", "grid", "ifft", "laplacian",
-           "laplacian_nd", "newton_potential", "polynomial", "quantize", "ramp", "shift", "sin", "step", "VolumePotential"]
+__all__ = ["circulant", "convolve", "cos", "dequantize", "diag", "difference", "exp", "fft", "from_function", "grid", "ifft", "laplacian",
+           "laplacian_nd", "newton_potential", "polynomial", "quantize", "ramp", "shift", "sin", "step", "toeplitz", "VolumePotential"]
