@@ -21,7 +21,8 @@ from lorank.qtt.quantize import (
     sin,
     step,
 )
+from lorank.qtt.scattering import ScatteringResult, lippmann_schwinger
 from lorank.qtt.toeplitz import circulant, toeplitz
 
 __all__ = ["circulant", "convolve", "cos", "dequantize", "diag", "difference", "exp", "fft", "from_function", "grid", "ifft", "laplacian",
-           "laplacian_nd", "newton_potential", "polynomial", "quantize", "ramp", "shift", "sin", "step", "toeplitz", "VolumePotential"]
+           "laplacian_nd", "lippmann_schwinger", "newton_potential", "polynomial", "quantize", "ramp", "shift", "sin", "step", "toeplitz", "ScatteringResult", "VolumePotential"]
