@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from scipy import integrate, special
 
+from lorank import qtt
 from lorank.errors import ArgumentError, NumericalError, ShapeError
 from lorank.qtt import newton_potential
 from lorank.qtt._vgf_kernels import truncated_transform
@@ -150,3 +151,43 @@ def test_bad_input_is_refused():
         op(np.full((8, 8), np.inf))
     with pytest.raises(ArgumentError, match="numeric"):
         op(np.full((8, 8), "a"))
+
+
+@pytest.mark.parametrize("n", [1024, 4096])
+def test_tucker_newton_potential_beyond_memory_matches_the_closed_form(n):
+    """n^3 = 1e9 and 7e10 points: only the Tucker path can hold them."""
+    x = -1 + 2 / n * np.arange(n)
+    g = np.exp(-(x**2) / SIGMA**2)[:, None]
+    u = qtt.newton_potential_tucker(np.ones((1, 1, 1)), [g, g, g])
+    assert max(u.ranks) <= 24
+    rng = np.random.default_rng(n)
+    idx = rng.integers(0, n, (300, 3))
+    idx[:100] = rng.integers(n // 2 - n // 16, n // 2 + n // 16, (100, 3))  # near the peak
+    want = _newton_gaussian_3d(np.sqrt((x[idx] ** 2).sum(axis=1)))
+    assert np.abs(u.at(idx) - want).max() <= 1e-9 * SIGMA**2 / 2  # u(0) = sigma^2 / 2
+
+
+def test_tucker_path_agrees_with_the_dense_vgf_operator():
+    n = 48
+    op = newton_potential(n)
+    x = op.grid()
+    u1 = np.stack([np.exp(-((x - 0.1) ** 2) / 0.02), x * np.exp(-(x**2) / 0.03)], axis=1)
+    u2 = np.stack([np.exp(-((x + 0.2) ** 2) / 0.04), np.cos(3 * x) * np.exp(-(x**2) / 0.05)], axis=1)
+    u3 = np.exp(-(x**2) / 0.03)[:, None]
+    core = np.array([[[1.0], [0.5]], [[-0.7], [2.0]]])
+    src = qtt.Tucker(core, (u1, u2, u3))
+    dense = op(src.full())
+    tuck = qtt.newton_potential_tucker(core, [u1, u2, u3]).full()
+    assert np.abs(tuck - dense).max() <= 1e-9 * np.abs(dense).max()
+
+
+def test_tucker_potential_refuses_bad_input():
+    g = np.ones((8, 1))
+    with pytest.raises(ShapeError):
+        qtt.newton_potential_tucker(np.ones((1, 1)), [g, g, g])
+    with pytest.raises(ShapeError):
+        qtt.newton_potential_tucker(np.ones((1, 1, 1)), [g, g, np.ones((9, 1))])
+    with pytest.raises(NumericalError):
+        qtt.newton_potential_tucker(np.ones((1, 1, 1)), [g, g, g * np.nan])
+    with pytest.raises(ArgumentError):
+        qtt.newton_potential_tucker(np.ones((1, 1, 1)), [g, g, g], rtol=2.0)

@@ -24,8 +24,8 @@ import numpy as np
 import scipy.fft as sfft
 from scipy import special
 
-from lorank._bench_base import Workload
 from lorank import qtt
+from lorank._bench_base import Workload
 from lorank.qtt import newton_potential
 from lorank.qtt._vgf_kernels import truncated_transform
 

@@ -23,6 +23,7 @@ from lorank.qtt.quantize import (
 )
 from lorank.qtt.scattering import ScatteringResult, lippmann_schwinger
 from lorank.qtt.toeplitz import circulant, toeplitz
+from lorank.qtt.tucker_potential import Tucker, newton_potential_tucker
 
 __all__ = ["circulant", "convolve", "cos", "dequantize", "diag", "difference", "exp", "fft", "from_function", "grid", "ifft", "laplacian",
-           "laplacian_nd", "lippmann_schwinger", "newton_potential", "polynomial", "quantize", "ramp", "shift", "sin", "step", "toeplitz", "ScatteringResult", "VolumePotential"]
+           "laplacian_nd", "lippmann_schwinger", "newton_potential", "newton_potential_tucker", "polynomial", "quantize", "ramp", "shift", "sin", "step", "toeplitz", "ScatteringResult", "Tucker", "VolumePotential"]
