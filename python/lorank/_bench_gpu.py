@@ -198,4 +198,61 @@ class GpuAt(Workload):
         return float(np.max(np.abs(got - self.exact)) / np.max(np.abs(self.exact)))
 
 
-GPU_WORKLOADS: dict[str, type[Workload]] = {w.name: w for w in (GpuRound, GpuNorm, GpuAt)}
+class GpuVGF(Workload):
+    """The Vico-Greengard-Ferrando Newton potential of a Gaussian applied on the GPU
+    (precomputed on the CPU): lorank's pruned real cuFFT path against a plain torch.fft
+    apply (complex (2n)^3 FFTs) with the same kernel spectrum."""
+
+    name = "gpu_vgf_256"
+    description = "VGF Newton potential apply on a 256^3 grid on the GPU"
+    has_twin = False
+    size = 256
+
+    def setup(self, quick: bool) -> None:
+        from lorank._bench_qtt import _SIGMA
+        from lorank.qtt import newton_potential
+
+        cp = _cupy()
+        n = self.size // 4 if quick else self.size
+        self.op = newton_potential(n, workers=-1)  # precompute on all host cores
+        x = self.op.grid()
+        r = np.sqrt(sum(np.meshgrid(x**2, x**2, x**2, indexing="ij")))
+        self.f = cp.asarray(np.exp(-(r**2) / _SIGMA**2))
+        from scipy import special
+
+        rs = np.where(r == 0, 1.0, r)
+        self.exact = np.where(r == 0, _SIGMA**2 / 2, np.pi**1.5 * _SIGMA**3 / (4 * np.pi)
+                              * special.erf(rs / _SIGMA) / rs)
+
+    def ours(self) -> Any:
+        return self.op(self.f)
+
+    def peers(self) -> dict[str, Callable[[], Any]]:
+        torch = _torch_cuda()
+        if torch is None:
+            return {}
+        n = self.op.n
+        half = self.op.spectrum  # (2n, 2n, n + 1): mirror the last axis for the full grid
+        full = np.concatenate([half, half[:, :, 1:n][:, :, ::-1]], axis=2)
+        spec = torch.from_numpy(full).to("cuda")
+        f = torch.from_dlpack(self.f)
+
+        def plain() -> Any:
+            big = torch.fft.fftn(f, s=(2 * n,) * 3)
+            return torch.fft.ifftn(big * spec)[:n, :n, :n].real
+
+        return {"torch": plain}
+
+    def error(self, result: Any) -> float:
+        got = result.cpu().numpy() if hasattr(result, "cpu") else _host(result)
+        return float(np.abs(got - self.exact).max() / np.abs(self.exact).max())
+
+
+class GpuVGF512(GpuVGF):
+    name = "gpu_vgf_512"
+    description = "VGF Newton potential apply on a 512^3 grid on the GPU"
+    size = 512
+
+
+GPU_WORKLOADS: dict[str, type[Workload]] = {
+    w.name: w for w in (GpuRound, GpuNorm, GpuAt, GpuVGF, GpuVGF512)}

@@ -121,3 +121,15 @@ def test_gpu_dot_of_a_long_train_keeps_its_scale(cp):
     assert g.dot(base.to("cuda") * 0.5) == pytest.approx(base.dot(base) * 0.5, rel=1e-11)
     huge = lorank.TT.from_cores([c * 8.0 for c in base.cores])  # ||huge|| ~ 8^400 ||base||
     assert huge.to("cuda").norm(log=True) == pytest.approx(huge.norm(log=True), rel=1e-12)
+
+
+def test_gpu_volume_potential_equals_the_cpu_one(cp):
+    from lorank.qtt import newton_potential
+
+    rng = np.random.default_rng(3)
+    for kwargs in ({}, {"wavenumber": 4.0}):
+        op = newton_potential(24, **kwargs)
+        f = rng.standard_normal((24, 24, 24))
+        got = op(cp.asarray(f))
+        assert isinstance(got, cp.ndarray)
+        np.testing.assert_allclose(cp.asnumpy(got), op(f), atol=1e-12 * np.abs(op(f)).max())

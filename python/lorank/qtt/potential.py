@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 import scipy.fft as sfft
 
+from lorank._device import array_module, is_cupy
 from lorank._validation import check_finite
 from lorank.errors import ArgumentError, ShapeError
 from lorank.qtt._vgf_kernels import truncated_transform
@@ -60,6 +61,7 @@ class VolumePotential:
     precompute_seconds: float
     workers: int | None
     spectrum: np.ndarray = field(repr=False)
+    _gpu_spectra: dict[int, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def h(self) -> float:
@@ -74,9 +76,12 @@ class VolumePotential:
         """The n grid coordinates of each axis, a + j h."""
         return self.domain[0] + self.h * np.arange(self.n)
 
-    def apply(self, f: Any) -> np.ndarray:
-        """The potential of the source samples f (shape (n,) * dim) on the same grid."""
-        a = np.asarray(f)
+    def apply(self, f: Any) -> Any:
+        """The potential of the source samples f (shape (n,) * dim) on the same grid. A CuPy
+        array is transformed on its GPU by cuFFT (the spectrum is copied there once)."""
+        gpu = is_cupy(f)
+        xp = array_module(f)
+        a = f if gpu else np.asarray(f)
         if a.shape != (self.n,) * self.dim:
             msg = f"VolumePotential: source must have shape {(self.n,) * self.dim}, got {a.shape}"
             raise ShapeError(msg)
@@ -84,33 +89,47 @@ class VolumePotential:
             msg = f"VolumePotential: source must be numeric, got dtype {a.dtype}"
             raise ArgumentError(msg)
         check_finite(a, "VolumePotential", "source")
+        if gpu:
+            import cupyx.scipy.fft as fft_module
+
+            options: dict[str, Any] = {}
+            spectrum = self._device_spectrum(xp)
+        else:
+            fft_module, options, spectrum = sfft, {"workers": self.workers}, self.spectrum
+        run = (fft_module, options, spectrum)
         if np.iscomplexobj(self.spectrum):
-            return self._apply_complex(a.astype(np.complex128, copy=False))
-        if np.iscomplexobj(a):  # a real kernel acts on both parts apart
-            return self._apply_real(a.real.astype(np.float64)) + 1j * self._apply_real(
-                a.imag.astype(np.float64))
-        return self._apply_real(a.astype(np.float64, copy=False))
+            return self._apply_complex(a.astype(np.complex128, copy=False), *run)
+        if a.dtype.kind == "c":  # a real kernel acts on both parts apart
+            return self._apply_real(a.real.astype(np.float64), *run) + 1j * self._apply_real(
+                a.imag.astype(np.float64), *run)
+        return self._apply_real(a.astype(np.float64, copy=False), *run)
 
     __call__ = apply
 
-    def _apply_real(self, f: np.ndarray) -> np.ndarray:
-        n, d, w = self.n, self.dim, self.workers
-        big = sfft.rfft(f, n=2 * n, axis=d - 1, workers=w)  # zero padding implied by n=2n
-        for ax in range(d - 2, -1, -1):
-            big = sfft.fft(big, n=2 * n, axis=ax, workers=w, overwrite_x=True)
-        big *= self.spectrum
-        for ax in range(d - 1):
-            big = _head(sfft.ifft(big, axis=ax, workers=w, overwrite_x=True), ax, n)
-        return _head(sfft.irfft(big, n=2 * n, axis=d - 1, workers=w), d - 1, n)
+    def _device_spectrum(self, xp: Any) -> Any:
+        dev = xp.cuda.Device().id
+        if dev not in self._gpu_spectra:
+            self._gpu_spectra[dev] = xp.asarray(self.spectrum)
+        return self._gpu_spectra[dev]
 
-    def _apply_complex(self, f: np.ndarray) -> np.ndarray:
-        n, d, w = self.n, self.dim, self.workers
+    def _apply_real(self, f: Any, mod: Any, kw: dict[str, Any], spectrum: Any) -> Any:
+        n, d = self.n, self.dim
+        big = mod.rfft(f, n=2 * n, axis=d - 1, **kw)  # zero padding implied by n=2n
+        for ax in range(d - 2, -1, -1):
+            big = mod.fft(big, n=2 * n, axis=ax, overwrite_x=True, **kw)
+        big *= spectrum
+        for ax in range(d - 1):
+            big = _head(mod.ifft(big, axis=ax, overwrite_x=True, **kw), ax, n)
+        return _head(mod.irfft(big, n=2 * n, axis=d - 1, **kw), d - 1, n)
+
+    def _apply_complex(self, f: Any, mod: Any, kw: dict[str, Any], spectrum: Any) -> Any:
+        n, d = self.n, self.dim
         big = f
         for ax in range(d - 1, -1, -1):
-            big = sfft.fft(big, n=2 * n, axis=ax, workers=w)
-        big *= self.spectrum
+            big = mod.fft(big, n=2 * n, axis=ax, **kw)
+        big *= spectrum
         for ax in range(d):
-            big = _head(sfft.ifft(big, axis=ax, workers=w, overwrite_x=True), ax, n)
+            big = _head(mod.ifft(big, axis=ax, overwrite_x=True, **kw), ax, n)
         return big
 
 
