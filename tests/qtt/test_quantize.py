@@ -81,3 +81,19 @@ def test_bad_input():
         qtt.sin(1.0, DOMAIN, 0)
     with pytest.raises(NumericalError, match="NaN"):
         qtt.from_function(lambda x: np.where(x > 0, np.nan, x), DOMAIN, 5)
+
+
+@pytest.mark.parametrize("ordering", ["sequential", "interleaved"])
+def test_from_function_on_a_2d_grid(ordering):
+    res = qtt.from_function(lambda x, y: np.exp(-x * y) * np.cos(x + 2 * y), [(0, 1), (-1, 1)], 6,
+                            ordering=ordering, rtol=1e-10, rng=0)
+    x = np.linspace(0, 1, 64)
+    y = np.linspace(-1, 1, 64)
+    want = np.exp(-np.outer(x, y)) * np.cos(x[:, None] + 2 * y[None, :])
+    got = qtt.dequantize(res.tt, (64, 64), ordering=ordering)
+    assert np.abs(got - want).max() < 1e-8
+
+
+def test_from_function_refuses_mismatched_levels():
+    with pytest.raises(ArgumentError, match="level counts"):
+        qtt.from_function(lambda x, y: x + y, [(0, 1), (0, 1)], [3, 3, 3])

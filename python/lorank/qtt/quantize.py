@@ -224,27 +224,44 @@ def ramp(threshold: float, domain: Sequence[float], n_levels: int, *, base: int 
     return (lin * step(threshold, domain, n_levels, base=base, endpoint=endpoint)).round(rtol=1e-14)
 
 
-def from_function(f: Callable[[Any], Any], domain: Sequence[float], n_levels: int, *,
+def from_function(f: Callable[..., Any], domain: Sequence[Any], n_levels: Any, *,
                   base: int = 2, endpoint: bool = True, rtol: float = 1e-10,
-                  **cross_options: Any) -> Any:
-    """QTT of f on the grid by TT-cross (:func:`lorank.tt.cross`): f receives an array of
-    grid points and returns their values. Returns the cross's :class:`CrossResult`.
+                  ordering: str = "sequential", **cross_options: Any) -> Any:
+    """QTT of f on the grid by TT-cross (:func:`lorank.tt.cross`). Returns the cross's
+    :class:`CrossResult`.
+
+    1-D: ``domain = (a, b)``, ``n_levels`` an int, and f receives an array of grid points.
+    d-D: ``domain`` a sequence of d pairs, ``n_levels`` an int or d ints, f receives d
+    coordinate arrays (``f(x, y, z)``), and the cores hold the axes' digits in ``ordering``
+    (see :func:`digit_order`; :func:`dequantize` with the same shape and ordering gives the
+    array back).
 
     The cross runs with ``method='dmrg'`` unless told otherwise: on QTT grids (mode size 2,
     many levels) it reaches 1e-12 where the greedy default stalls (a Gaussian of width 0.1
     on 2^40 points: max error 2e-12 with 'dmrg', 3e-7 with 'greedy')."""
     from lorank.tt import cross
 
-    levels = _check_levels(n_levels, "from_function")
-    a, h = grid(domain, levels, base=base, endpoint=endpoint)
-    weights = np.array([base ** (levels - 1 - k) for k in range(levels)], dtype=np.int64)
+    multi = len(domain) > 0 and not isinstance(domain[0], numbers.Real)
+    domains = [tuple(d) for d in domain] if multi else [tuple(domain)]
+    counts = list(n_levels) if isinstance(n_levels, Sequence) else [n_levels] * len(domains)
+    if len(counts) != len(domains):
+        msg = f"from_function: {len(counts)} level counts for {len(domains)} axes"
+        raise ArgumentError(msg)
+    levels = [_check_levels(n, "from_function") for n in counts]
+    grids = [grid(d, n, base=base, endpoint=endpoint) for d, n in zip(domains, levels)]
+    order = digit_order(levels, ordering)
+    weights = np.zeros((len(order), len(levels)), dtype=np.int64)
+    for core, (ax, lev) in enumerate(order):
+        weights[core, ax] = base ** (levels[ax] - 1 - lev)
 
     def values(idx: np.ndarray) -> np.ndarray:
-        out = np.asarray(f(a + h * (np.asarray(idx, dtype=np.int64) @ weights)))
+        j = np.asarray(idx, dtype=np.int64) @ weights
+        coords = [a + h * j[:, k] for k, (a, h) in enumerate(grids)]
+        out = np.asarray(f(*coords))
         if not np.isfinite(out).all():
             msg = "from_function: f returned NaN or Inf"
             raise NumericalError(msg)
         return out
 
     cross_options.setdefault("method", "dmrg")
-    return cross(values, [base] * levels, rtol=rtol, **cross_options)
+    return cross(values, [base] * len(order), rtol=rtol, **cross_options)
