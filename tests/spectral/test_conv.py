@@ -156,3 +156,59 @@ def test_spectral_normalize_conv(rng):
                                   small)  # never scaled up
     with pytest.raises(ArgumentError, match="target"):
         spectral_normalize_conv(kernel, target=0.0)
+
+
+def _test_kernels(rng):
+    """Random, orthogonal-center, rank-1, depthwise Laplacian and low-rank smooth kernels."""
+    q = np.linalg.qr(rng.standard_normal((4, 4)))[0]
+    ortho = rng.standard_normal((4, 4, 3, 3)) * 0.1
+    ortho[:, :, 1, 1] = q
+    lap = np.zeros((3, 3, 3, 3))
+    for c in range(3):
+        lap[c, c] = [[0, 1, 0], [1, -4, 1], [0, 1, 0]]
+    t = np.linspace(-1, 1, 5)
+    smooth = np.einsum("o,i,p,q->oipq", rng.standard_normal(3), rng.standard_normal(2),
+                       np.exp(-t**2), np.cos(t)) + 1e-3 * rng.standard_normal((3, 2, 5, 5))
+    return {
+        "random": rng.standard_normal((3, 4, 3, 3)),
+        "ortho": ortho,
+        "rank1": np.einsum("o,i,p,q->oipq", *(rng.standard_normal(n) for n in (3, 2, 3, 3))),
+        "laplacian": lap,
+        "smooth": smooth,
+    }
+
+
+@pytest.mark.parametrize("method", ["reshape", "torus"])
+def test_certified_bounds_hold_for_every_padding_size_and_stride(rng, method):
+    for name, kernel in _test_kernels(rng).items():
+        bound = conv_norm_bound(kernel, method=method, n_grid=96)
+        assert bound.guaranteed and bound.upper == bound.value
+        for n in (5, 8, 11):
+            for padding in ("circular", "zeros"):
+                for stride in (1, 2):
+                    if padding == "circular" and n % stride:
+                        continue
+                    exact = np.linalg.norm(_dense(kernel, (n, n), padding, stride), 2)
+                    assert bound.value >= exact * (1 - 1e-12), (name, n, padding, stride)
+
+
+def test_reshape_bound_reports_its_four_reshapes(rng):
+    kernel = rng.standard_normal((2, 3, 3, 5))
+    est = conv_norm_bound(kernel, method="reshape")
+    want = [np.linalg.norm(kernel.transpose(2, 0, 3, 1).reshape(6, 15), 2),
+            np.linalg.norm(kernel.transpose(3, 0, 2, 1).reshape(10, 9), 2),
+            np.linalg.norm(kernel.reshape(2, 3, 15).transpose(0, 2, 1).reshape(2, 45), 2),
+            np.linalg.norm(kernel.transpose(2, 3, 0, 1).reshape(30, 3), 2)]
+    np.testing.assert_allclose(est.history, np.sqrt(15) * np.array(want), rtol=1e-12)
+    assert est.value == min(est.history)
+
+
+def test_torus_bound_tightens_towards_the_circular_supremum(rng):
+    kernel = rng.standard_normal((3, 3, 3, 3))
+    fine = conv_norm(kernel, (256, 256)).value  # a dense sample of the torus
+    bounds = [conv_norm_bound(kernel, method="torus", n_grid=g).value for g in (16, 64, 256)]
+    assert bounds[0] > bounds[1] > bounds[2] >= fine
+    # on the same grid the bound is the circular norm times the Bernstein factor
+    assert bounds[2] == pytest.approx(fine / (1 - np.pi * 4 / (2 * 256)), rel=1e-12)
+    with pytest.raises(ArgumentError, match="n_grid"):
+        conv_norm_bound(kernel, method="torus", n_grid=3)

@@ -19,6 +19,7 @@ import numpy as np
 from lorank.errors import ArgumentError, NumericalError, ShapeError
 from lorank.linalg import Conv2dOperator, lanczos_svd
 from lorank.linalg._results import NormEstimate
+from lorank.spectral._reshape_bounds import reshape_bound, torus_bound
 
 __all__ = ["conv_norm", "conv_norm_bound", "conv_singular_values"]
 
@@ -213,7 +214,7 @@ def _tensor_spectral_norm(kernel: np.ndarray, n_iter: int, n_starts: int, rtol: 
 
 def conv_norm_bound(
     kernel: Any, *, method: str = "tn", input_shape: Any = None, n_iter: int = 200,
-    n_starts: int = 4, rtol: float = 1e-10, rng: Any = None,
+    n_starts: int = 4, rtol: float = 1e-10, rng: Any = None, n_grid: int = 64,
 ) -> NormEstimate:
     """Upper bound on the spectral norm of a convolution layer that holds for every input
     size and for zero and circular padding.
@@ -234,15 +235,34 @@ def conv_norm_bound(
     the circular layer on that grid (``guaranteed=True``), converging to the exact norm
     super-linearly. Cost: O(n_iter H W c^3).
 
+    ``method='reshape'``: ``sqrt(kh kw)`` times the smallest spectral norm of four reshapes
+    of the kernel (Singla and Feizi, ICLR 2021); ``history`` holds all four. Certified, for
+    every size, padding and stride. Cost: four small SVDs.
+
+    ``method='torus'``: the largest spectral norm of the kernel's symbol on an
+    ``n_grid`` x ``n_grid`` grid of the torus, divided by ``1 - pi (kh + kw - 2) / (2 n_grid)``
+    (Bernstein's inequality; after Araujo et al., AAAI 2021): certified for every size and
+    padding, tending to the circular norm's supremum as n_grid grows. Cost: n_grid^2 / 2
+    SVDs of c_out x c_in. See :mod:`lorank.spectral._reshape_bounds` for the proofs.
+
     Cost of 'tn': O(n_starts n_iter c_out c_in kh kw).
     """
     from lorank.linalg._krylov_basis import check_count, check_tol, generator
 
     who = "conv_norm_bound"
     kern = _kernel(kernel, who)
-    if method not in ("tn", "gram"):
-        msg = f"{who}: method must be 'tn' or 'gram', got {method!r}"
+    if method not in ("tn", "gram", "reshape", "torus"):
+        msg = f"{who}: method must be 'tn', 'gram', 'reshape' or 'torus', got {method!r}"
         raise ArgumentError(msg)
+    if method == "reshape":
+        return reshape_bound(kern)
+    if method == "torus":
+        n_grid = check_count(n_grid, "n_grid", who)
+        if n_grid < max(kern.shape[2:]) or n_grid <= math.pi * (sum(kern.shape[2:]) - 2) / 2:
+            msg = (f"{who}: n_grid must be >= the kernel size and > pi (kh + kw - 2) / 2 = "
+                   f"{math.pi * (sum(kern.shape[2:]) - 2) / 2:.3g}, got {n_grid}")
+            raise ArgumentError(msg)
+        return torus_bound(kern, n_grid)
     n_iter = check_count(n_iter, "n_iter", who)
     if method == "gram":
         if input_shape is None:
