@@ -138,3 +138,57 @@ def test_trust_region_converges_in_few_iterations(rng):
     assert newton.n_iter < cg.n_iter / 2
     h = [rec.grad_norm for rec in newton.history]
     assert h[-1] <= 1e-3 * h[-2] or h[-2] <= 1e-6 * h[0]  # superlinear at the end
+
+
+def _tt_quartic(rng, shape):
+    """(f on TorchTT points, the same loss on dense tensors)."""
+    target = torch.as_tensor(rng.standard_normal(shape))
+
+    def dense_loss(full):
+        return 0.5 * ((full - target) ** 2).sum() + (full**4).sum() / 12
+
+    return (lambda p: dense_loss(p.full())), dense_loss
+
+
+def test_tt_hvp_is_the_derivative_of_the_riemannian_gradient(rng):
+    """Central differences of P_x grad f(R_x(t xi)) converge to it at rate h^2 (so the
+    curvature term is in); the projected Euclidean Hessian alone is far off."""
+    from lorank.manifold import riemannian_hvp
+
+    shape = (3, 4, 3, 2)
+    man = FixedRankTT(shape, (1, 2, 3, 2, 1))
+    x = man.random_point(rng)
+    xi = man.project(x, rng.standard_normal(shape))
+    f, dense_loss = _tt_quartic(rng, shape)
+    got = man.tangent_tt(x, riemannian_hvp(f, man, x, xi)).full()
+    errors = []
+    for h in (1e-3, 1e-4):
+        grads = []
+        for t in (h, -h):
+            y = man.retract(x, xi, t)
+            _, g = riemannian_grad(f, man, y)
+            grads.append(man.tangent_tt(x, man.transport(x, y, g)).full())
+        fd = (grads[0] - grads[1]) / (2 * h)
+        errors.append(np.abs(got - fd).max() / np.abs(fd).max())
+    assert errors[1] < 1e-4 and errors[1] < 0.02 * errors[0]  # O(h^2): exact limit
+    dense = torch.as_tensor(x.tt.full())
+    xi_full = torch.as_tensor(man.tangent_tt(x, xi).full())
+    hess_xi = torch.autograd.functional.hvp(dense_loss, dense, xi_full)[1]
+    euclid = man.tangent_tt(x, man.project(x, hess_xi.numpy())).full()
+    assert np.abs(euclid - got).max() > 0.1 * np.abs(got).max()
+    eta = man.project(x, rng.standard_normal(shape))
+    assert man.inner(x, eta, riemannian_hvp(f, man, x, xi)) == pytest.approx(
+        man.inner(x, riemannian_hvp(f, man, x, eta), xi), rel=1e-10)
+
+
+def test_trust_region_on_tt_beats_cg_in_iterations(rng):
+    shape = (4, 3, 4, 3)
+    man = FixedRankTT(shape, (1, 2, 2, 2, 1))
+    f, _ = _tt_quartic(rng, shape)
+    x0 = man.random_point(rng)
+    newton = minimize(f, man, x0, method="rtr", rtol=1e-9, maxiter=100)
+    cg = minimize(f, man, x0, method="rcg", rtol=1e-7, maxiter=3000)
+    assert newton.converged and cg.converged
+    assert newton.n_iter < cg.n_iter / 2
+    h = [rec.grad_norm for rec in newton.history]
+    assert h[-1] <= 1e-3 * h[-2] or h[-2] <= 1e-6 * h[0]  # superlinear at the end

@@ -53,7 +53,7 @@ def minimize(
         descent direction) or steepest descent, both with Armijo backtracking from twice
         the previous step; or the Riemannian trust-region Newton method (Absil, Baker,
         Gallivan 2007) with truncated CG (Steihaug-Toint) on :func:`riemannian_hvp`
-        products (FixedRankMatrix only).
+        products (exact Hessians on both manifolds).
     rtol : stop when ``||grad f|| <= rtol ||grad f(x0)||``.
 
     Returns
@@ -69,9 +69,6 @@ def minimize(
     if isinstance(manifold, FixedRankMatrix):
         manifold.check_point(x0, who)
     if method == "rtr":
-        if not isinstance(manifold, FixedRankMatrix):
-            msg = f"{who}: method='rtr' needs the Riemannian Hessian, implemented for FixedRankMatrix"
-            raise ArgumentError(msg)
         return _trust_region(f, manifold, x0, rtol, maxiter, callback)
     t0 = time.perf_counter()
     x = x0
