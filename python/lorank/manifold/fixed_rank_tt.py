@@ -80,6 +80,20 @@ def _gauge(u: Any, dc: Any) -> Any:
     return (dl - ul @ (ul.conj().T @ dl)).reshape(dc.shape)
 
 
+def _advance_left(phi: Any, u: Any, z: Any) -> Any:
+    """phi'[c, d] = sum_{a,b,i} conj(U[a, i, c]) phi[a, b] Z[b, i, d]: two matrix products."""
+    r0, n, r1 = z.shape
+    t = (phi @ z.reshape(r0, n * r1)).reshape(-1, r1)  # (a i, d)
+    return u.reshape(-1, u.shape[2]).conj().T @ t
+
+
+def _advance_right(phi: Any, v: Any, z: Any) -> Any:
+    """phi'[a, b] = sum_{c,d,i} conj(V[a, i, c]) Z[b, i, d] phi[c, d]: two matrix products."""
+    r0, n, r1 = z.shape
+    t = (z.reshape(r0 * n, r1) @ phi.T).reshape(r0, n * phi.shape[0])  # (b, i c)
+    return v.reshape(v.shape[0], -1).conj() @ t.T
+
+
 class FixedRankTT:
     """TT tensors of shape ``shape`` and TT ranks ``ranks`` (d + 1 entries, ends 1).
 
@@ -190,14 +204,17 @@ class FixedRankTT:
         # phi_l[k]: (r_k of X, r_k of Z) = U_1..U_k (left) against Z_1..Z_k.
         phi_l = [np.ones((1, 1))]
         for k in range(d - 1):
-            phi_l.append(np.einsum("ab,aic,bid->cd", phi_l[-1], x.left[k].conj(), zc[k]))
+            phi_l.append(_advance_left(phi_l[-1], x.left[k], zc[k]))
         phi_r = [np.ones((1, 1))]
         for k in range(d - 1, 0, -1):
-            phi_r.append(np.einsum("aic,bid,cd->ab", x.right[k].conj(), zc[k], phi_r[-1]))
+            phi_r.append(_advance_right(phi_r[-1], x.right[k], zc[k]))
         phi_r = phi_r[::-1]
         cores = []
         for k in range(d):
-            dc = np.einsum("ab,bic,dc->aid", phi_l[k], zc[k], phi_r[k])
+            r0, n, r1 = zc[k].shape
+            # dC[a, i, d] = sum_bc phi_l[a, b] Z[b, i, c] phi_r[d, c]
+            dc = (phi_l[k] @ zc[k].reshape(r0, n * r1)).reshape(-1, r1) @ phi_r[k].T
+            dc = dc.reshape(phi_l[k].shape[0], n, phi_r[k].shape[0])
             cores.append(_gauge(x.left[k], dc) if k < d - 1 else dc)
         return TTTangent(tuple(cores))
 
