@@ -19,6 +19,7 @@ import numpy as np
 from lorank.errors import ArgumentError, NumericalError, ShapeError
 from lorank.linalg import Conv2dOperator, lanczos_svd
 from lorank.linalg._results import NormEstimate
+from lorank.spectral._gram_route import gram_singular_values
 from lorank.spectral._reshape_bounds import reshape_bound, torus_bound
 
 __all__ = ["conv_norm", "conv_norm_bound", "conv_singular_values"]
@@ -115,8 +116,10 @@ def conv_singular_values(
 
     Notes
     -----
-    Cost: the kernel's real 2-d FFT (O(c_out c_in H W log(H W))) and H (W/2 + 1) small
-    problems of O(c_out c_in min(c_out, c_in)) each.
+    Cost: one GEMM of O((c kh kw)^2 C) for the Gram operator's kernel (c = min, C = max of
+    c_out, c_in), its real FFT and a GEMM against the phases (O(c^2 kh H W)), then
+    H (W/2 + 1) Hermitian eigenvalue problems of size c (an SVD of the c_out x c_in
+    frequency matrix where one is nearly singular).
     """
     who = "conv_singular_values"
     kern = _kernel(kernel, who)
@@ -125,10 +128,13 @@ def conv_singular_values(
         msg = (f"{who}: padding must be 'circular' (got {padding!r}); for zero padding use "
                "conv_norm, which runs Lanczos on the convolution operator")
         raise ArgumentError(msg)
-    # LAPACK singular values per frequency (full relative accuracy; measured faster than
-    # eigenvalues of the Gram matrices through NumPy's batched routines).
-    parts = [np.linalg.svd(mats, compute_uv=False) for mats in _frequency_blocks(kern, h, w)]
-    sv = np.concatenate(parts, axis=0)  # (H, nv, min(c_out, c_in))
+    # Squared singular values as eigenvalues of the Gram matrices, formed for all
+    # frequencies at once from the Gram operator's kernel (see _gram_route); an SVD per
+    # frequency where the grid is smaller than the offsets.
+    sv = gram_singular_values(kern, h, w)
+    if sv is None:
+        parts = [np.linalg.svd(m, compute_uv=False) for m in _frequency_blocks(kern, h, w)]
+        sv = np.concatenate(parts, axis=0)  # (H, nv, min(c_out, c_in))
     # Columns v with a distinct mirror -v (not 0, not W/2 for even W) stand for two.
     counts = np.full(sv.shape[1], 2)
     counts[0] = 1

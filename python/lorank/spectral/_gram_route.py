@@ -1,0 +1,87 @@
+# SPDX-License-Identifier: MIT
+"""Singular values of a circular convolution through the Gram operator's symbol.
+
+The Gram matrix of the frequency matrix K_hat(u, v) = sum_{p,q} K_pq w^(up, vq) is itself the
+symbol of a small kernel: K_hat^H K_hat = sum_D N_D w^(u Dp, v Dq) with
+N_D = sum_{(p,q)} K_pq^T K_{(p,q)+D} over the (2kh - 1)(2kw - 1) tap offsets D (the Gram
+operator A^T A of the layer is the convolution with N). So all H (W/2 + 1) Gram matrices
+come from one GEMM for the tap products (c_in kh kw)^2 c_out, one real FFT along W and one
+GEMM against the phases along H, instead of a c_out x c_in product per frequency; their
+eigenvalues (LAPACK heevd, batched) are the squared singular values, about 3x cheaper than
+an SVD per frequency at c = 64-256.
+
+The eigenvalues of a Gram matrix carry an absolute error of about c eps lambda_max, so a
+small singular value s loses accuracy as eps s_max^2 / s: frequencies whose smallest
+eigenvalue is below 1e-6 of their largest are redone by an SVD of K_hat itself, keeping every
+singular value to about 1e-11 s_max or better.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+
+__all__ = ["gram_singular_values"]
+
+_CLOSE_TO_SINGULAR = 1e-6
+
+
+def _offset_kernel(kern: np.ndarray) -> np.ndarray:
+    """N[i, j, Dp + kh - 1, Dq + kw - 1] = sum_{p,q,o} K[o, i, p, q] K[o, j, p + Dp, q + Dq]."""
+    c_out, c_in, kh, kw = kern.shape
+    flat = kern.reshape(c_out, c_in * kh * kw)
+    prod = (flat.T @ flat).reshape(c_in, kh, kw, c_in, kh, kw)
+    out = np.zeros((c_in, c_in, 2 * kh - 1, 2 * kw - 1))
+    for p in range(kh):
+        for q in range(kw):
+            out[:, :, kh - 1 - p : 2 * kh - 1 - p, kw - 1 - q : 2 * kw - 1 - q] += prod[:, p, q]
+    return out
+
+
+def _gram_blocks(kern: np.ndarray, h: int, w: int) -> Iterator[tuple[int, np.ndarray]]:
+    """(first row u, Gram matrices (rows, W//2 + 1, c, c)) over the half grid, in blocks of
+    at most ~2^26 complex entries."""
+    _, _, kh, kw = kern.shape
+    n = _offset_kernel(kern)
+    c = n.shape[0]
+    nv = w // 2 + 1
+    shift = np.exp(2j * np.pi * np.arange(nv) * (kw - 1) / w)  # offsets start at -(kw - 1)
+    along_w = np.fft.rfft(n, n=w, axis=3) * shift  # (c, c, 2kh - 1, nv)
+    taps = along_w.transpose(2, 3, 0, 1).reshape(2 * kh - 1, -1)
+    offsets = np.arange(2 * kh - 1) - (kh - 1)
+    phases = np.exp(-2j * np.pi * np.outer(np.arange(h), offsets) / h)  # (H, 2kh - 1)
+    block = max(1, 2**26 // (nv * c * c))
+    for start in range(0, h, block):
+        rows = phases[start : start + block]
+        yield start, (rows @ taps).reshape(rows.shape[0], nv, c, c)
+
+
+def gram_singular_values(kern: np.ndarray, h: int, w: int) -> np.ndarray | None:
+    """Singular values (H, W//2 + 1, min(c_out, c_in)), descending per frequency, or None
+    when the grid is too small for the offsets (H < 2 kh - 1 or W < 2 kw - 1)."""
+    if kern.shape[0] < kern.shape[1]:  # K K^H has the same spectrum: use the smaller side
+        kern = kern.transpose(1, 0, 2, 3)
+    _, _, kh, kw = kern.shape
+    if h < 2 * kh - 1 or w < 2 * kw - 1:
+        return None
+    parts = []
+    for start, gram in _gram_blocks(kern, h, w):
+        lam = np.linalg.eigvalsh(gram)[..., ::-1]  # descending
+        near = lam[..., -1] < _CLOSE_TO_SINGULAR * lam[..., 0]
+        sv = np.sqrt(np.maximum(lam, 0.0))
+        if near.any():
+            sv[near] = _exact(kern, h, w, start, np.argwhere(near))
+        parts.append(sv)
+    return np.concatenate(parts, axis=0)
+
+
+def _exact(kern: np.ndarray, h: int, w: int, start: int, where: np.ndarray) -> np.ndarray:
+    """SVD singular values of K_hat at the frequencies (start + rows, cols) in ``where``."""
+    _, _, kh, kw = kern.shape
+    u = (start + where[:, 0])[:, None]
+    v = where[:, 1][:, None]
+    pu = np.exp(-2j * np.pi * u * np.arange(kh)[None, :] / h)  # (F, kh)
+    pv = np.exp(-2j * np.pi * v * np.arange(kw)[None, :] / w)  # (F, kw)
+    mats = np.einsum("fp,fq,oipq->foi", pu, pv, kern, optimize=True)
+    return np.linalg.svd(mats, compute_uv=False)
