@@ -60,12 +60,16 @@ def reshape_bound(kern: np.ndarray) -> NormEstimate:
 def torus_bound(kern: np.ndarray, n_grid: int) -> NormEstimate:
     """The sampled symbol's largest spectral norm times the Bernstein factor (see the
     module); history holds (max on the grid, bound)."""
+    from lorank.spectral._gram_route import gram_singular_values
     from lorank.spectral.conv import _frequency_blocks
 
     kh, kw = kern.shape[2:]
     shrink = 1.0 - math.pi * (kh + kw - 2) / (2.0 * n_grid)
-    top = 0.0
-    for mats in _frequency_blocks(kern, n_grid, n_grid):
-        top = max(top, float(np.linalg.svd(mats, compute_uv=False)[..., 0].max()))
+    sv = gram_singular_values(kern, n_grid, n_grid)
+    if sv is not None:
+        top = float(sv[..., 0].max())
+    else:
+        top = max(float(np.linalg.svd(m, compute_uv=False)[..., 0].max())
+                  for m in _frequency_blocks(kern, n_grid, n_grid))
     value = top / shrink
     return NormEstimate(value, 0.0, value, 0, True, (top, value), "torus", guaranteed=True)
