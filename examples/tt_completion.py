@@ -1,10 +1,11 @@
 # SPDX-License-Identifier: MIT
 """Tensor-train completion by Riemannian conjugate gradients, and its convergence plot.
 
-A random train of shape 8^6 and TT rank 3 (262,144 entries, 432 parameters) is recovered
-from 16,000 of its entries (6%); the relative error on 1,000 other entries is recorded after
-every iteration. Prints the history and, when matplotlib is installed, writes
-tt_completion.png (held-out error and gradient norm against iterations).
+A 10-dimensional tensor of size 20^10 (10^13 entries) and TT rank 5 (uniform [0, 1] cores,
+4,600 parameters) is recovered from 100,000 of its entries (1e-8 of them); the relative
+error on 2,000 other entries is recorded after every iteration. The start is the default
+of complete_tt: the observed mean plus 1% noise. Prints the history and, when matplotlib is
+installed, writes tt_completion.png (held-out error and gradient norm against iterations).
 
 Run: python examples/tt_completion.py
 """
@@ -16,17 +17,16 @@ import numpy as np
 import lorank
 from lorank.manifold import complete_tt
 
-SHAPE, RANK, N_OBS, N_TEST = (8,) * 6, 3, 16_000, 1_000
+D, N_MODE, RANK, N_OBS, N_TEST = 10, 20, 5, 100_000, 2_000
 
 
 def main() -> None:
-    rng = np.random.default_rng(0)
-    truth = lorank.tt.random(SHAPE, RANK, rng=1)
-    flat = rng.choice(int(np.prod(SHAPE)), size=N_OBS + N_TEST, replace=False)
-    idx = np.column_stack(np.unravel_index(flat, SHAPE))
+    gen = np.random.default_rng(1)
+    ranks = (1, *[RANK] * (D - 1), 1)
+    truth = lorank.TT([gen.uniform(0, 1, (ranks[k], N_MODE, ranks[k + 1])) for k in range(D)])
+    idx = np.random.default_rng(0).integers(0, N_MODE, (N_OBS + N_TEST, D))
     vals = truth.at(idx)
-    ranks = (1, *[RANK] * (len(SHAPE) - 1), 1)
-    res = complete_tt(idx[:N_OBS], vals[:N_OBS], shape=SHAPE, ranks=ranks, rtol=1e-10,
+    res = complete_tt(idx[:N_OBS], vals[:N_OBS], shape=(N_MODE,) * D, ranks=ranks, rtol=1e-9,
                       validation=(idx[N_OBS:], vals[N_OBS:]), maxiter=300, rng=2)
     print(f"{res.message} after {res.n_iter} iterations, "
           f"{res.history[-1].seconds:.2f} s")

@@ -222,7 +222,8 @@ def complete_tt(
     shape, ranks : the tensor's shape and TT ranks (d + 1 entries, ends 1)
     rtol : stop when ``||P_Omega(X - A)|| <= rtol ||values||``; with ``validation`` =
         (indices, values) of held-out entries, when their relative error is <= rtol.
-    x0 : TT, optional; default a random train scaled to the observed values.
+    x0 : TT, optional; default the constant tensor at the observed mean plus a 1% random
+        train of the ranks (a random train alone for zero-mean data).
 
     Returns
     -------
@@ -232,10 +233,12 @@ def complete_tt(
     -----
     Per iteration O(N d r^2) for the residual, the gradient and the line search on Omega,
     O(d n r^3) for the transport and the retraction (a rank-2r train rounded back).
-    Like any local method it can stall in a spurious minimum from a random start when the
-    samples are few (measured: 8^6 at rank 3 converges in ~35 iterations from 16000 samples,
-    while from 8000 one of two random starts stalls; 20^10 at rank 5 from 50000 samples
-    stalled from the random starts tried): give ``x0`` from a better guess when you have one.
+    Like any local method it can stall in a spurious minimum: from a purely random start it
+    did on 20^6 grids even for rank-1 data (signs scattered against the data's); from the
+    default start (the mean plus 1% noise) a positive 20^10 tensor of rank 5 (uniform [0, 1]
+    cores) is completed from 10^5 samples to 4e-7 held-out error in 21 iterations. Zero-mean
+    random trains (Gaussian cores) on such grids still stall from every start tried: give
+    ``x0`` from a better guess when you have one.
 
     Reference: M. Steinlechner, "Riemannian optimization for high-dimensional tensor
     completion", SIAM J. Sci. Comput. 38(5), 2016.
@@ -251,11 +254,7 @@ def complete_tt(
         v_idx, v_vals = _check_multi(*validation, manifold.shape, who)
         v_norm = float(np.linalg.norm(v_vals))
     if x0 is None:
-        from lorank.tt import random
-
-        start = random(manifold.shape, list(manifold.ranks[1:-1]), rng=rng)
-        start = start * (float(np.linalg.norm(values)) / max(float(np.linalg.norm(start.at(idx))), 1e-300))
-        x = TTPoint.from_tt(start)
+        x = TTPoint.from_tt(_default_start(manifold, idx, values, rng))
     else:
         x = TTPoint.from_tt(x0)
         manifold.check_point(x, who)
@@ -274,6 +273,29 @@ def complete_tt(
         validate=validate, target=None if validation is not None else rtol * scale,
         rtol=rtol, maxiter=maxiter, callback=callback, result=lambda p: p.tt,
     )
+
+
+def _default_start(manifold: Any, idx: np.ndarray, values: np.ndarray, rng: Any) -> Any:
+    """The constant tensor at the mean of the observed values plus a random train of the
+    target ranks at 1% of the data's size, rounded to the ranks; for data of (nearly) zero
+    mean, the random train alone at the data's size. A random start alone has its signs
+    scattered against those of the data, and on grids with many levels (20^6 and up) the
+    conjugate gradients then stall in a spurious minimum even for rank-1 data, while from
+    the mean they converge (measured: 20^10 at rank 5 from 10^5 samples in 21 iterations)."""
+    from lorank.tt import random
+    from lorank.tt.tensor import TT
+
+    ranks = list(manifold.ranks[1:-1])
+    noise = random(manifold.shape, ranks, rng=rng)
+    rms = float(np.sqrt(np.mean(values**2)))
+    noise = noise * (rms / max(float(np.sqrt(np.mean(noise.at(idx) ** 2))), 1e-300))
+    mean = float(np.mean(values))
+    if abs(mean) < 0.1 * rms:
+        return noise
+    d = len(manifold.shape)
+    level = abs(mean) ** (1.0 / d)
+    const = TT.from_cores([np.full((1, n, 1), level) for n in manifold.shape]) * np.sign(mean)
+    return (const + noise * 0.01).round(max_rank=ranks, rtol=0.0)
 
 
 def _check_multi(indices: Any, values: Any, shape: tuple[int, ...],
