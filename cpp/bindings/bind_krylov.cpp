@@ -170,6 +170,47 @@ void bind_krylov(py::module_& m) {
       },
       py::arg("rows"), py::arg("cols"), py::arg("values"), py::arg("v"), py::arg("u"),
       "(Z v, Z^T u) for the sparse Z with `values` at (rows, cols).");
+  py::class_<manifold::SampledFrame>(m, "TTSampledFrame",
+                                     "Interfaces of a TT point at N multi-indices (built once).")
+      .def(py::init([](const py::sequence& left, const py::sequence& right, const i64& idx) {
+             auto l = bindings::train_in<double>(left, "TTSampledFrame");
+             auto r = bindings::train_in<double>(right, "TTSampledFrame");
+             LORANK_CHECK(idx.ndim() == 2 && idx.shape(1) == index_t(l.view.size()), ShapeError,
+                          "TTSampledFrame: idx must be (N, d)");
+             py::gil_scoped_release nogil;
+             return new manifold::SampledFrame(l.view, r.view, idx.data(), idx.shape(0));
+           }),
+           py::arg("left"), py::arg("right"), py::arg("idx"))
+      .def("entries",
+           [](const manifold::SampledFrame& f) {
+             py::array_t<double> out(f.count());
+             {
+               py::gil_scoped_release nogil;
+               f.entries(out.mutable_data());
+             }
+             return out;
+           })
+      .def("project",
+           [](const manifold::SampledFrame& f, const f64& values) {
+             LORANK_CHECK(values.ndim() == 1 && values.shape(0) == f.count(), ShapeError,
+                          "TTSampledFrame.project: values must have ", f.count(), " entries");
+             tt::Train<double> out;
+             {
+               py::gil_scoped_release nogil;
+               out = f.project(values.data());
+             }
+             return bindings::train_out(std::move(out));
+           }, py::arg("values"))
+      .def("tangent",
+           [](const manifold::SampledFrame& f, const py::sequence& deltas) {
+             auto dc = bindings::train_in<double>(deltas, "TTSampledFrame.tangent");
+             py::array_t<double> out(f.count());
+             {
+               py::gil_scoped_release nogil;
+               f.tangent(dc.view, out.mutable_data());
+             }
+             return out;
+           }, py::arg("deltas"));
   m.def(
       "tt_sampled_project",
       [](const py::sequence& left, const py::sequence& right, const i64& idx, const f64& values) {

@@ -117,6 +117,14 @@ def test_compiled_sampled_kernels_match_their_twins(rng):
                                atol=1e-13)
     with pytest.raises(ShapeError, match="outside mode"):
         man.project_sampled(x, idx + np.array([0, 0, 0, 4]), vals)
+    frame = man.sampled_frame(x, idx)
+    np.testing.assert_allclose(frame.entries(), x.tt.at(idx), atol=1e-13)
+    np.testing.assert_allclose(man.sampled_frame(x, idx, _twin=True).entries(), x.tt.at(idx),
+                               atol=1e-13)
+    # complex data on a real point goes to the twin, not through a float64 cast
+    cplx = frame.project(vals + 1j * vals)
+    for a, b in zip(cplx.cores, fast.cores):
+        np.testing.assert_allclose(a, b * (1 + 1j), atol=1e-13)
 
 
 def test_add_n_projected_equals_the_projection_of_the_sum(rng):

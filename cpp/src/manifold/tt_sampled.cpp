@@ -6,19 +6,11 @@
 #include "lorank/core/error.hpp"
 
 namespace lorank::manifold {
-namespace {
 
-// Interfaces of every sample: L_k (count x r_k of the left form, k = 0..d-1, L_0 = 1) and
-// R_k (count x r_{k+1}, R_{d-1} = 1), each block row-major, stored back to back.
-struct Interfaces {
-  std::vector<double> data;
-  std::vector<std::size_t> left_at, right_at;
-  std::vector<index_t> left_width, right_width;
-};
-
-Interfaces interfaces(const tt::TrainView<double>& left, const tt::TrainView<double>& right,
-                      const std::int64_t* idx, index_t count) {
-  const index_t d = static_cast<index_t>(left.size());
+SampledFrame::SampledFrame(const tt::TrainView<double>& left, const tt::TrainView<double>& right,
+                           const std::int64_t* idx, index_t count)
+    : d_(static_cast<index_t>(left.size())), count_(count) {
+  const index_t d = d_;
   LORANK_CHECK(d >= 1 && static_cast<index_t>(right.size()) == d, ShapeError,
                "tt_sampled: the left and right forms need the same number of cores");
   for (index_t k = 0; k < d; ++k) {
@@ -29,24 +21,27 @@ Interfaces interfaces(const tt::TrainView<double>& left, const tt::TrainView<dou
       LORANK_CHECK(idx[w * d + k] >= 0 && idx[w * d + k] < left[k].n, ShapeError,
                    "tt_sampled: index ", idx[w * d + k], " of sample ", w, " outside mode ", k,
                    " of size ", left[k].n);
+    r0_.push_back(left[k].r0);
+    n_.push_back(left[k].n);
+    r1_.push_back(left[k].r1);
   }
-  Interfaces f;
+  idx_.assign(idx, idx + count * d);
+  const auto& c = left[d - 1];
+  last_.assign(c.data, c.data + c.r0 * c.n * c.r1);
   std::size_t total = 0;
   for (index_t k = 0; k < d; ++k) {
-    f.left_at.push_back(total);
-    f.left_width.push_back(left[k].r0);
-    total += static_cast<std::size_t>(count * left[k].r0);
-    f.right_at.push_back(total);
-    f.right_width.push_back(left[k].r1);
-    total += static_cast<std::size_t>(count * left[k].r1);
+    left_at_.push_back(total);
+    total += static_cast<std::size_t>(count * r0_[k]);
+    right_at_.push_back(total);
+    total += static_cast<std::size_t>(count * r1_[k]);
   }
-  f.data.assign(total, 0.0);
-  double* l0 = f.data.data() + f.left_at[0];
+  data_.assign(total, 0.0);
+  double* l0 = data_.data() + left_at_[0];
   std::fill(l0, l0 + count, 1.0);
   for (index_t k = 0; k + 1 < d; ++k) {  // L_{k+1}[w] = L_k[w] U_k[:, w_k, :]
     const auto& u = left[k];
-    const double* lk = f.data.data() + f.left_at[k];
-    double* ln = f.data.data() + f.left_at[k + 1];
+    const double* lk = data_.data() + left_at_[k];
+    double* ln = data_.data() + left_at_[k + 1];
     for (index_t w = 0; w < count; ++w) {
       const std::int64_t i = idx[w * d + k];
       for (index_t a = 0; a < u.r0; ++a) {
@@ -56,12 +51,12 @@ Interfaces interfaces(const tt::TrainView<double>& left, const tt::TrainView<dou
       }
     }
   }
-  double* rl = f.data.data() + f.right_at[d - 1];
+  double* rl = data_.data() + right_at_[d - 1];
   std::fill(rl, rl + count, 1.0);
   for (index_t k = d - 1; k >= 1; --k) {  // R_{k-1}[w] = V_k[:, w_k, :] R_k[w]
     const auto& v = right[k];
-    const double* rk = f.data.data() + f.right_at[k];
-    double* rp = f.data.data() + f.right_at[k - 1];
+    const double* rk = data_.data() + right_at_[k];
+    double* rp = data_.data() + right_at_[k - 1];
     for (index_t w = 0; w < count; ++w) {
       const std::int64_t i = idx[w * d + k];
       for (index_t a = 0; a < v.r0; ++a) {
@@ -72,29 +67,32 @@ Interfaces interfaces(const tt::TrainView<double>& left, const tt::TrainView<dou
       }
     }
   }
-  return f;
 }
 
-}  // namespace
+void SampledFrame::entries(double* out) const {
+  const index_t k = d_ - 1, r0 = r0_[k], n = n_[k];
+  const double* lk = data_.data() + left_at_[k];
+  for (index_t w = 0; w < count_; ++w) {
+    const std::int64_t i = idx_[static_cast<std::size_t>(w * d_ + k)];
+    double acc = 0.0;
+    for (index_t a = 0; a < r0; ++a) acc += lk[w * r0 + a] * last_[static_cast<std::size_t>(a * n + i)];
+    out[w] = acc;
+  }
+}
 
-tt::Train<double> tt_sampled_project(const tt::TrainView<double>& left,
-                                     const tt::TrainView<double>& right,
-                                     const std::int64_t* idx, index_t count,
-                                     const double* values) {
-  const Interfaces f = interfaces(left, right, idx, count);
-  const index_t d = static_cast<index_t>(left.size());
+tt::Train<double> SampledFrame::project(const double* values) const {
   tt::Train<double> out;
-  for (index_t k = 0; k < d; ++k) {
-    const auto& c = left[k];
-    tt::Core<double> dc(c.r0, c.n, c.r1);
-    const double* lk = f.data.data() + f.left_at[k];
-    const double* rk = f.data.data() + f.right_at[k];
-    for (index_t w = 0; w < count; ++w) {
-      const std::int64_t i = idx[w * d + k];
-      for (index_t a = 0; a < c.r0; ++a) {
-        const double la = values[w] * lk[w * c.r0 + a];
-        double* dst = dc.data.data() + (a * c.n + i) * c.r1;
-        for (index_t b = 0; b < c.r1; ++b) dst[b] += la * rk[w * c.r1 + b];
+  for (index_t k = 0; k < d_; ++k) {
+    const index_t r0 = r0_[k], n = n_[k], r1 = r1_[k];
+    tt::Core<double> dc(r0, n, r1);
+    const double* lk = data_.data() + left_at_[k];
+    const double* rk = data_.data() + right_at_[k];
+    for (index_t w = 0; w < count_; ++w) {
+      const std::int64_t i = idx_[static_cast<std::size_t>(w * d_ + k)];
+      for (index_t a = 0; a < r0; ++a) {
+        const double la = values[w] * lk[w * r0 + a];
+        double* dst = dc.data.data() + (a * n + i) * r1;
+        for (index_t b = 0; b < r1; ++b) dst[b] += la * rk[w * r1 + b];
       }
     }
     out.push_back(std::move(dc));
@@ -102,22 +100,18 @@ tt::Train<double> tt_sampled_project(const tt::TrainView<double>& left,
   return out;
 }
 
-void tt_sampled_tangent(const tt::TrainView<double>& left, const tt::TrainView<double>& right,
-                        const tt::TrainView<double>& deltas, const std::int64_t* idx,
-                        index_t count, double* out) {
-  const Interfaces f = interfaces(left, right, idx, count);
-  const index_t d = static_cast<index_t>(left.size());
-  LORANK_CHECK(static_cast<index_t>(deltas.size()) == d, ShapeError,
+void SampledFrame::tangent(const tt::TrainView<double>& deltas, double* out) const {
+  LORANK_CHECK(static_cast<index_t>(deltas.size()) == d_, ShapeError,
                "tt_sampled_tangent: need one delta-core per core");
-  std::fill(out, out + count, 0.0);
-  for (index_t k = 0; k < d; ++k) {
+  std::fill(out, out + count_, 0.0);
+  for (index_t k = 0; k < d_; ++k) {
     const auto& c = deltas[k];
-    LORANK_CHECK(c.r0 == left[k].r0 && c.n == left[k].n && c.r1 == left[k].r1, ShapeError,
+    LORANK_CHECK(c.r0 == r0_[k] && c.n == n_[k] && c.r1 == r1_[k], ShapeError,
                  "tt_sampled_tangent: delta-core ", k, " has the wrong shape");
-    const double* lk = f.data.data() + f.left_at[k];
-    const double* rk = f.data.data() + f.right_at[k];
-    for (index_t w = 0; w < count; ++w) {
-      const std::int64_t i = idx[w * d + k];
+    const double* lk = data_.data() + left_at_[k];
+    const double* rk = data_.data() + right_at_[k];
+    for (index_t w = 0; w < count_; ++w) {
+      const std::int64_t i = idx_[static_cast<std::size_t>(w * d_ + k)];
       double acc = 0.0;
       for (index_t a = 0; a < c.r0; ++a) {
         const double* row = c.data + (a * c.n + i) * c.r1;
@@ -128,6 +122,19 @@ void tt_sampled_tangent(const tt::TrainView<double>& left, const tt::TrainView<d
       out[w] += acc;
     }
   }
+}
+
+tt::Train<double> tt_sampled_project(const tt::TrainView<double>& left,
+                                     const tt::TrainView<double>& right,
+                                     const std::int64_t* idx, index_t count,
+                                     const double* values) {
+  return SampledFrame(left, right, idx, count).project(values);
+}
+
+void tt_sampled_tangent(const tt::TrainView<double>& left, const tt::TrainView<double>& right,
+                        const tt::TrainView<double>& deltas, const std::int64_t* idx,
+                        index_t count, double* out) {
+  SampledFrame(left, right, idx, count).tangent(deltas, out);
 }
 
 }  // namespace lorank::manifold

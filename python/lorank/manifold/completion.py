@@ -231,7 +231,8 @@ def complete_tt(
 
     Notes
     -----
-    Per iteration O(N d r^2) for the residual, the gradient and the line search on Omega,
+    Per iteration O(N d r^2) for the residual, the gradient and the line search on Omega
+    (the interfaces of each point on Omega are computed once and shared by the three),
     O(d n r^3) for the transport and the retraction (a rank-2r train rounded back).
     Like any local method it can stall in a spurious minimum: from a purely random start it
     did on 20^6 grids even for rank-1 data (signs scattered against the data's); from the
@@ -265,11 +266,20 @@ def complete_tt(
             return math.nan
         return float(np.linalg.norm(p.tt.at(v_idx) - v_vals)) / v_norm
 
+    frames: dict[int, Any] = {}  # the interfaces of the current and the trial point
+
+    def frame(p: Any) -> Any:
+        if id(p) not in frames:
+            if len(frames) >= 2:
+                frames.pop(next(iter(frames)))
+            frames[id(p)] = (p, manifold.sampled_frame(p, idx))  # keep p alive with its id
+        return frames[id(p)][1]
+
     return _rcg(
         manifold, x,
-        residual=lambda p: p.tt.at(idx) - values,
-        gradient=lambda p, e: manifold.project_sampled(p, idx, e),
-        on_omega=lambda p, d: manifold.tangent_at(p, d, idx),
+        residual=lambda p: frame(p).entries() - values,
+        gradient=lambda p, e: frame(p).project(e),
+        on_omega=lambda p, d: frame(p).tangent(d),
         validate=validate, target=None if validation is not None else rtol * scale,
         rtol=rtol, maxiter=maxiter, callback=callback, result=lambda p: p.tt,
     )

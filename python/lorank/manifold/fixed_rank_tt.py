@@ -66,12 +66,6 @@ class TTTangent:
         return self * -1.0
 
 
-def _compiled(x: TTPoint, data: Any) -> bool:
-    """Whether the compiled sampled kernels apply (float64 NumPy cores and data)."""
-    return all(isinstance(c, np.ndarray) and c.dtype == np.float64 for c in x.left) and \
-        np.asarray(data).dtype == np.float64
-
-
 def _gauge(u: Any, dc: Any) -> Any:
     """dC minus its component along U's left unfolding: (I - U^L U^L^H) dC^L."""
     r0, n, r1 = u.shape
@@ -92,6 +86,81 @@ def _advance_right(phi: Any, v: Any, z: Any) -> Any:
     r0, n, r1 = z.shape
     t = (z.reshape(r0 * n, r1) @ phi.T).reshape(r0, n * phi.shape[0])  # (b, i c)
     return v.reshape(v.shape[0], -1).conj() @ t.T
+
+
+class SampledFrame:
+    """A point's interfaces at N multi-indices (see :meth:`FixedRankTT.sampled_frame`):
+    compiled for float64 points and real data, the NumPy twin otherwise."""
+
+    def __init__(self, manifold: FixedRankTT, x: TTPoint, idx: np.ndarray, compiled: bool):
+        self.x, self.idx, self._manifold = x, idx, manifold
+        self._fast = None
+        if compiled:
+            from lorank import _core
+
+            self._fast = _core.TTSampledFrame(list(x.left), list(x.right), idx)
+        self._twin: _FrameTwin | None = None
+
+    def _slow(self) -> _FrameTwin:
+        if self._twin is None:
+            self._twin = _FrameTwin(self._manifold, self.x, self.idx)
+        return self._twin
+
+    def entries(self) -> Any:
+        """The point's entries at the samples."""
+        return self._fast.entries() if self._fast is not None else self._slow().entries()
+
+    def project(self, values: Any) -> TTTangent:
+        """Projection of the sparse tensor with ``values`` at the samples (gauge applied)."""
+        v = np.asarray(values)
+        if self._fast is not None and v.dtype.kind in "biuf":
+            raw = self._fast.project(np.ascontiguousarray(v, dtype=np.float64))
+        else:
+            raw = self._slow().project(v)
+        d = len(raw)
+        return TTTangent(tuple(_gauge(self.x.left[k], c) if k < d - 1 else c
+                               for k, c in enumerate(raw)))
+
+    def tangent(self, xi: TTTangent) -> Any:
+        """Entries of the tangent vector xi at the samples."""
+        if self._fast is not None and all(isinstance(c, np.ndarray) and c.dtype == np.float64
+                                          for c in xi.cores):
+            return self._fast.tangent(list(xi.cores))
+        return self._slow().tangent(list(xi.cores))
+
+
+class _FrameTwin:
+    """NumPy twin of the compiled frame (any dtype)."""
+
+    def __init__(self, manifold: FixedRankTT, x: TTPoint, idx: np.ndarray):
+        self.x, self.idx, self.shape = x, idx, manifold.shape
+        self.left, self.right = FixedRankTT._left_rows(x, idx), FixedRankTT._right_rows(x, idx)
+
+    def entries(self) -> Any:
+        last = self.x.left[-1]
+        return np.einsum("Na,aN->N", self.left[-1], last[:, self.idx[:, -1], 0])
+
+    def project(self, values: Any) -> list[Any]:
+        cores = []
+        for k, core in enumerate(self.x.left):
+            weighted = values[:, None] * self.right[k]
+            dc = np.zeros(core.shape, dtype=np.result_type(core.dtype, values.dtype))
+            # dC_k[a, i, b] = sum over samples with w_k = i of L[a] z R[b]
+            order = np.argsort(self.idx[:, k], kind="stable")
+            bounds = np.searchsorted(self.idx[order, k], np.arange(self.shape[k] + 1))
+            for i in range(self.shape[k]):
+                sel = order[bounds[i] : bounds[i + 1]]
+                if sel.size:
+                    dc[:, i, :] = self.left[k][sel].conj().T @ weighted[sel]
+            cores.append(dc)
+        return cores
+
+    def tangent(self, deltas: list[Any]) -> Any:
+        total = 0.0
+        for k, dc in enumerate(deltas):
+            total = total + np.einsum("Na,aNb,Nb->N", self.left[k], dc[:, self.idx[:, k], :],
+                                      self.right[k])
+        return total
 
 
 class FixedRankTT:
@@ -161,32 +230,18 @@ class FixedRankTT:
         return out[::-1]
 
     # ------------------------------------------------------------------ projections
-    def project_sampled(self, x: TTPoint, idx: Any, values: Any, _twin: bool = False) -> TTTangent:
-        """Projection of the sparse tensor with ``values`` at the rows of ``idx`` (N x d).
-        (``_twin=True`` runs the NumPy twin of the compiled kernel, for tests.)"""
+    def sampled_frame(self, x: TTPoint, idx: Any, _twin: bool = False) -> SampledFrame:
+        """The interfaces of x at the rows of ``idx`` (N x d), computed once: entries of x,
+        projections of sampled tensors and entries of tangent vectors from them (compiled
+        for float64; ``_twin=True`` runs the NumPy twin, for tests)."""
         idx = np.ascontiguousarray(idx, dtype=np.int64)
-        values = np.asarray(values)
-        d = len(self.shape)
-        if _compiled(x, values) and not _twin:
-            from lorank import _core
+        compiled = not _twin and all(isinstance(c, np.ndarray) and c.dtype == np.float64
+                                     for c in x.left)
+        return SampledFrame(self, x, idx, compiled)
 
-            raw = _core.tt_sampled_project(list(x.left), list(x.right), idx, values)
-            return TTTangent(tuple(_gauge(x.left[k], c) if k < d - 1 else c
-                                   for k, c in enumerate(raw)))
-        left, right = self._left_rows(x, idx), self._right_rows(x, idx)
-        cores = []
-        for k in range(d):
-            weighted = values[:, None] * right[k]
-            dc = np.zeros(x.left[k].shape, dtype=np.result_type(x.left[k].dtype, values.dtype))
-            # dC_k[a, i, b] = sum over samples with w_k = i of L[a] z R[b]
-            order = np.argsort(idx[:, k], kind="stable")
-            bounds = np.searchsorted(idx[order, k], np.arange(self.shape[k] + 1))
-            for i in range(self.shape[k]):
-                sel = order[bounds[i] : bounds[i + 1]]
-                if sel.size:
-                    dc[:, i, :] = left[k][sel].conj().T @ weighted[sel]
-            cores.append(_gauge(x.left[k], dc) if k < d - 1 else dc)
-        return TTTangent(tuple(cores))
+    def project_sampled(self, x: TTPoint, idx: Any, values: Any, _twin: bool = False) -> TTTangent:
+        """Projection of the sparse tensor with ``values`` at the rows of ``idx`` (N x d)."""
+        return self.sampled_frame(x, idx, _twin).project(values)
 
     def project(self, x: TTPoint, z: Any) -> TTTangent:
         """Projection of a TT (O(d n r^3)) or of a dense tensor onto the tangent space."""
@@ -255,16 +310,7 @@ class FixedRankTT:
 
     def tangent_at(self, x: TTPoint, xi: TTTangent, idx: Any, _twin: bool = False) -> Any:
         """Entries of a tangent vector at the rows of ``idx``: O(N d r^2)."""
-        idx = np.ascontiguousarray(idx, dtype=np.int64)
-        if _compiled(x, xi.cores[0]) and not _twin:
-            from lorank import _core
-
-            return _core.tt_sampled_tangent(list(x.left), list(x.right), list(xi.cores), idx)
-        left, right = self._left_rows(x, idx), self._right_rows(x, idx)
-        total = 0.0
-        for k, dc in enumerate(xi.cores):
-            total = total + np.einsum("Na,aNb,Nb->N", left[k], dc[:, idx[:, k], :], right[k])
-        return total
+        return self.sampled_frame(x, idx, _twin).tangent(xi)
 
     def inner(self, x: TTPoint, xi: TTTangent, eta: TTTangent) -> float:
         """Inner product: the sum over the delta-cores (the terms are orthogonal)."""
