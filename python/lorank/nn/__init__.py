@@ -11,6 +11,7 @@ from lorank.nn._conv_bounds import (
 )
 from lorank.nn._cross import differentiable_cross, tt_at
 from lorank.nn._jacobian_norms import jacobian_norm_2inf, jacobian_norm_12
+from lorank.nn._softmax_jacobian import softmax_jacobian_penalty, softmax_jacobian_spectral_norm
 
 __all__ = [
     "OrthoCoreConv2d",
@@ -20,6 +21,8 @@ __all__ = [
     "differentiable_cross",
     "jacobian_norm_12",
     "jacobian_norm_2inf",
+    "softmax_jacobian_penalty",
+    "softmax_jacobian_spectral_norm",
     "spectral_normalize_conv",
     "tt_at",
 ]
