@@ -31,6 +31,7 @@ import numpy as np
 from lorank import _core as kernels
 from lorank._validation import check_rtol, max_rank_list
 from lorank.errors import ArgumentError, ShapeError
+from lorank.qtt._permute import permute_modes
 from lorank.qtt.quantize import digit_order
 from lorank.tt.tensor import TT
 
@@ -66,21 +67,32 @@ def _check(x: Any, levels: Any, ordering: str, who: str) -> list[int]:
 
 def fft(x: TT, *, rtol: float = 1e-12, max_rank: Any = None, inverse: bool = False,
         levels: Sequence[int] | None = None, ordering: str = "sequential") -> TT:
-    """The discrete Fourier transform of a base-2 QTT, as numpy.fft.fft (unnormalized
-    forward, 1/N inverse), by the superfast QTT FFT (see module).
+    """The discrete Fourier transform of a base-2 QTT, as numpy.fft.fft / numpy.fft.fftn
+    (unnormalized forward, 1/N inverse), by the superfast QTT FFT (see module).
 
     ``levels``: the number of cores of each axis of a d-dimensional grid (default: one
     axis), ``ordering``: 'sequential' (axis 0's cores first) or 'interleaved' (level by
-    level), as in :func:`lorank.qtt.quantize`. A d-dimensional transform returns the train of
-    the transformed array with its axes in reverse order (the transpose for d = 2), in the
-    same ordering; :func:`convolve` undoes it by the inverse transform. ``rtol`` bounds the
-    relative error of the result; ``max_rank`` caps the ranks after every stage.
+    level), as in :func:`lorank.qtt.quantize`; the result has the same layout. ``rtol``
+    bounds the relative error of the result; ``max_rank`` caps the ranks after every stage.
 
-    Cost O(L^2 r^3) for L = total levels and ranks r.
+    Cost O(L^2 r^3) for L = total levels and ranks r. In d dimensions the stages leave the
+    axes in reverse order (the train is read backwards to undo the bit reversal), and they
+    are put back by swaps of neighbouring cores (:mod:`lorank.qtt._permute`): level by
+    level for 'interleaved', whole blocks (L_i L_j swaps) for 'sequential'; half of rtol
+    goes to them. :func:`convolve` skips that step (the inverse transform undoes it).
     """
     who = "qtt.ifft" if inverse else "qtt.fft"
     lv = _check(x, levels, ordering, who)
     rtol = check_rtol(rtol, who)
+    if len(lv) == 1:
+        return _transform(x, lv, ordering, inverse, rtol, max_rank, who)
+    raw = _transform(x, lv, ordering, inverse, rtol / 2, max_rank, who)
+    return TT._trusted(permute_modes(raw.cores, _natural_order(lv, ordering), rtol / 2))
+
+
+def _transform(x: TT, lv: list[int], ordering: str, inverse: bool, rtol: float, max_rank: Any,
+               who: str) -> TT:
+    """The transform with the axes in reverse order (the layout of levels lv[::-1])."""
     sign = 1.0 if inverse else -1.0
     caps = max_rank_list(max_rank, x.ndim - 1, who)
     cores = [np.asarray(c, dtype=np.complex128) for c in x.to("cpu").cores]
@@ -89,6 +101,16 @@ def fft(x: TT, *, rtol: float = 1e-12, max_rank: Any = None, inverse: bool = Fal
     if inverse:
         cores[0] = cores[0] / float(2 ** x.ndim)
     return TT._trusted(cores)
+
+
+def _natural_order(lv: list[int], ordering: str) -> list[int]:
+    """For each position of the natural layout, the position in the raw transform that holds
+    its digit: input position p of (axis a, level l) ends, after the stages and the reversal,
+    at L - 1 - p holding output level L_a - 1 - l."""
+    order = digit_order(lv, ordering)
+    where = {digit: p for p, digit in enumerate(order)}
+    total = len(order)
+    return [total - 1 - where[(a, lv[a] - 1 - lev)] for a, lev in order]
 
 
 def ifft(x: TT, *, rtol: float = 1e-12, max_rank: Any = None,
@@ -143,10 +165,10 @@ def convolve(x: TT, y: TT, *, mode: str = "circular", rtol: float = 1e-12,
     if mode == "linear":
         x, y = _pad_levels(x, lv, ordering), _pad_levels(y, lv, ordering)
         lv = [n + 1 for n in lv]
-    fx = fft(x, rtol=step, max_rank=max_rank, levels=lv, ordering=ordering)
-    fy = fft(y, rtol=step, max_rank=max_rank, levels=lv, ordering=ordering)
+    fx = _transform(x, lv, ordering, False, step, max_rank, "qtt.convolve")
+    fy = _transform(y, lv, ordering, False, step, max_rank, "qtt.convolve")
     prod = (fx * fy).round(rtol=step, max_rank=max_rank)
-    out = ifft(prod, rtol=step, max_rank=max_rank, levels=lv[::-1], ordering=ordering)
+    out = _transform(prod, lv[::-1], ordering, True, step, max_rank, "qtt.convolve")
     if all(np.isrealobj(c) for c in x.cores) and all(np.isrealobj(c) for c in y.cores):
         out = _real_part(out).round(rtol=step, max_rank=max_rank)
     return out
