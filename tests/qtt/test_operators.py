@@ -54,6 +54,22 @@ def test_laplacian_nd(d):
     np.testing.assert_allclose(qtt.laplacian_nd(levels, d).full(), want, atol=1e-10)
 
 
+@pytest.mark.parametrize("d", [2, 3])
+def test_interleaved_laplacian_acts_on_interleaved_quantized_arrays(d):
+    levels = 3
+    n = 2**levels
+    rng = np.random.default_rng(d)
+    a = rng.standard_normal((n,) * d)
+    lap = qtt.laplacian_nd(levels, d, ordering="interleaved")
+    got = qtt.dequantize(lap @ qtt.quantize(a, ordering="interleaved"), a.shape,
+                         ordering="interleaved")
+    want = qtt.dequantize(qtt.laplacian_nd(levels, d) @ qtt.quantize(a), a.shape)
+    np.testing.assert_allclose(got, want, atol=1e-11)
+    assert max(lap.ranks) <= 2 * d + 1  # low rank in the interleaved order too
+    with pytest.raises(ArgumentError, match="ordering"):
+        qtt.laplacian_nd(levels, d, ordering="zigzag")
+
+
 def test_operator_arguments():
     with pytest.raises(ArgumentError, match="n_levels"):
         qtt.shift(0)

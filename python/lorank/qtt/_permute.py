@@ -54,8 +54,10 @@ def _swap_left(cores: list[np.ndarray], k: int, delta: float) -> float:
 
 
 def permute_modes(cores: Sequence[np.ndarray], order: Sequence[int], rtol: float) -> list[np.ndarray]:
-    """The train whose mode t is mode ``order[t]`` of the input, to relative accuracy rtol
-    (each swap gets rtol ||x|| / (number of swaps) of the error budget)."""
+    """The train whose mode t is mode ``order[t]`` of the input, to relative accuracy rtol:
+    half of it for the swaps (rtol ||x|| / (2 * number of swaps) each), half for a final
+    rounding of all bonds (a swap only truncates the bond between its pair, and the
+    intermediate orders can need larger ranks than the final one)."""
     out = [np.asarray(c) for c in cores]
     current = list(range(len(out)))  # current[p] = input mode held at position p
     swaps = sum(1 for i in range(len(order)) for j in range(i) if order[j] > order[i])
@@ -63,7 +65,7 @@ def permute_modes(cores: Sequence[np.ndarray], order: Sequence[int], rtol: float
         return out
     _right_orthonormal(out)
     norm = float(np.linalg.norm(out[0]))
-    delta = rtol * norm / swaps
+    delta = 0.5 * rtol * norm / swaps
     centre = 0
     for target, mode in enumerate(order):
         pos = current.index(mode)
@@ -74,4 +76,6 @@ def permute_modes(cores: Sequence[np.ndarray], order: Sequence[int], rtol: float
             _swap_left(out, k, delta)
             current[k], current[k + 1] = current[k + 1], current[k]
         centre = target
-    return out
+    from lorank.tt.tensor import TT
+
+    return list(TT._trusted(out).round(rtol=0.5 * rtol).cores)

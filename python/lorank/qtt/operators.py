@@ -74,13 +74,22 @@ def laplacian(n_levels: int, *, h: float = 1.0, periodic: bool = False) -> TTMat
     return _add(both, TTMatrix.identity([2] * levels), 1.0 / h**2, -2.0 / h**2)
 
 
-def laplacian_nd(n_levels: int, d: int, *, h: float = 1.0, periodic: bool = False) -> TTMatrix:
-    """sum_k I x .. x Laplacian x .. x I on (2^L)^d points, the axes one after another
-    (axis 0 most significant): rounded sum of Kronecker products."""
+def laplacian_nd(n_levels: int, d: int, *, h: float = 1.0, periodic: bool = False,
+                 ordering: str = "sequential") -> TTMatrix:
+    """sum_k I x .. x Laplacian x .. x I on (2^L)^d points: a rounded sum of Kronecker
+    products with the axes one after another (``ordering='sequential'``, axis 0 most
+    significant), or with the digits level by level (``'interleaved'``, as
+    :func:`lorank.qtt.quantize`), reordered from the sequential train by swaps of
+    neighbouring cores."""
+    from lorank.qtt._permute import permute_modes
+    from lorank.qtt.quantize import digit_order
     from lorank.tt.matrix import kron
 
     if isinstance(d, bool) or not isinstance(d, numbers.Integral) or d < 1:
         msg = f"laplacian_nd: d must be an integer >= 1, got {d!r}"
+        raise ArgumentError(msg)
+    if ordering not in ("sequential", "interleaved"):
+        msg = f"laplacian_nd: ordering must be 'sequential' or 'interleaved', got {ordering!r}"
         raise ArgumentError(msg)
     levels = _levels(n_levels, "laplacian_nd")
     lap, eye = laplacian(levels, h=h, periodic=periodic), TTMatrix.identity([2] * levels)
@@ -91,7 +100,12 @@ def laplacian_nd(n_levels: int, d: int, *, h: float = 1.0, periodic: bool = Fals
             factor = lap if k == axis else eye
             term = factor if term is None else kron(term, factor)
         total = term if total is None else _add(total, term)
-    return total
+    if ordering == "sequential" or d == 1:
+        return total
+    order = [a * levels + lev for a, lev in digit_order([levels] * d, "interleaved")]
+    flat = [c.reshape(c.shape[0], 4, c.shape[3]) for c in total.cores]
+    moved = permute_modes(flat, order, 1e-14)
+    return TTMatrix.from_cores([c.reshape(c.shape[0], 2, 2, c.shape[2]) for c in moved])
 
 
 def diag(x: object) -> TTMatrix:
