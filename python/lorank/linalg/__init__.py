@@ -7,6 +7,7 @@ accept (arrays, sparse matrices, LinearOperators, TT-matrices, convolutions)."""
 from __future__ import annotations
 
 from lorank.linalg._results import EigResult, NormEstimate, SVDResult
+from lorank.linalg.block_lanczos import block_lanczos_svd
 from lorank.linalg.conv import Conv2dOperator
 from lorank.linalg.estimators import hutchinson_diag, hutchpp_trace, norm_2inf, norm_12
 from lorank.linalg.lanczos import lanczos_eigsh, lanczos_svd
@@ -24,6 +25,7 @@ __all__ = [
     "SVDResult",
     "Skeleton",
     "as_operator",
+    "block_lanczos_svd",
     "block_power_svd",
     "hutchinson_diag",
     "hutchpp_trace",
