@@ -191,3 +191,11 @@ def test_tucker_potential_refuses_bad_input():
         qtt.newton_potential_tucker(np.ones((1, 1, 1)), [g, g, g * np.nan])
     with pytest.raises(ArgumentError):
         qtt.newton_potential_tucker(np.ones((1, 1, 1)), [g, g, g], rtol=2.0)
+
+
+@pytest.mark.parametrize(("n", "oversample"), [(33, 3), (33, 4), (31, 5)])
+def test_odd_grids_and_oversampling(n, oversample):
+    op = newton_potential(n, oversample=oversample)
+    r, f = _gaussian(op)
+    want = _newton_gaussian_3d(r)
+    assert np.abs(op(f) - want).max() / np.abs(want).max() < 1e-8

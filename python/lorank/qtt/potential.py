@@ -207,7 +207,7 @@ def _kernel_offsets(n: int, dim: int, h: float, oversample: int, wavenumber: flo
     """The discrete kernel g at offsets (0..n)^dim: the inverse DFT of the truncated
     transform sampled at the (oversample n)^dim frequencies 2 pi j / (oversample n h),
     computed as DCT-I transforms of the nonnegative quadrant, pruned after each axis."""
-    big = oversample * n
+    big = oversample * n + (oversample * n) % 2  # even: the DCT-I form needs the Nyquist term
     half = big // 2
     k_sq = (2.0 * math.pi / (big * h) * np.arange(half + 1)) ** 2
     dtype = np.float64 if wavenumber == 0.0 else np.complex128
