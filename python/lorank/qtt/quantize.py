@@ -12,6 +12,7 @@ Exact low-rank constructions: exp (rank 1), sin and cos (rank 2), polynomials of
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import numbers
 from collections.abc import Callable, Sequence
@@ -226,7 +227,8 @@ def ramp(threshold: float, domain: Sequence[float], n_levels: int, *, base: int 
 
 def from_function(f: Callable[..., Any], domain: Sequence[Any], n_levels: Any, *,
                   base: int = 2, endpoint: bool = True, rtol: float = 1e-10,
-                  ordering: str = "sequential", **cross_options: Any) -> Any:
+                  ordering: str = "sequential", coarse_levels: int = 12,
+                  **cross_options: Any) -> Any:
     """QTT of f on the grid by TT-cross (:func:`lorank.tt.cross`). Returns the cross's
     :class:`CrossResult`.
 
@@ -238,7 +240,15 @@ def from_function(f: Callable[..., Any], domain: Sequence[Any], n_levels: Any, *
 
     The cross runs with ``method='dmrg'`` unless told otherwise: on QTT grids (mode size 2,
     many levels) it reaches 1e-12 where the greedy default stalls (a Gaussian of width 0.1
-    on 2^40 points: max error 2e-12 with 'dmrg', 3e-7 with 'greedy')."""
+    on 2^40 points: max error 2e-12 with 'dmrg', 3e-7 with 'greedy').
+
+    Start: f on the coarse grid of base^coarse_levels points (split over the axes; at most
+    half of the levels), its
+    TT-SVD, and constant cores for the finer digits, so that the first pivots see where f
+    lives: from random pivots alone the DMRG cross missed a Gaussian of width 0.05 on 2^40
+    points in 3 of 6 seeds (error 0.68), from the coarse start it converged in all 6. Those
+    samples are counted in ``n_evals``; ``coarse_levels=0`` (or an ``x0`` in
+    ``cross_options``, or ``method='greedy'``) skips them."""
     from lorank.tt import cross
 
     multi = len(domain) > 0 and not isinstance(domain[0], numbers.Real)
@@ -264,4 +274,33 @@ def from_function(f: Callable[..., Any], domain: Sequence[Any], n_levels: Any, *
         return out
 
     cross_options.setdefault("method", "dmrg")
-    return cross(values, [base] * len(order), rtol=rtol, **cross_options)
+    extra = 0
+    if coarse_levels and "x0" not in cross_options and cross_options["method"] != "greedy":
+        cross_options["x0"], extra = _coarse_start(f, grids, levels, ordering, base,
+                                                     coarse_levels)
+    res = cross(values, [base] * len(order), rtol=rtol, **cross_options)
+    return dataclasses.replace(res, n_evals=res.n_evals + extra) if extra else res
+
+
+def _coarse_start(f: Callable[..., Any], grids: list[tuple[float, float]], levels: list[int],
+                  ordering: str, base: int, coarse_levels: int) -> tuple[TT, int]:
+    """(the start train, evaluations made): f on the first ``coarse_levels // d`` digits of
+    each axis by TT-SVD, a constant core for every finer digit."""
+    coarse_levels = min(coarse_levels, sum(levels) // 2)  # a small grid needs few samples
+    per_axis = [min(n, max(coarse_levels // len(levels), 1)) for n in levels]
+    axes = [a + h * base ** (n - c) * np.arange(base**c)
+            for (a, h), n, c in zip(grids, levels, per_axis)]
+    coarse = np.asarray(f(*np.meshgrid(*axes, indexing="ij")), dtype=float)
+    if not np.isfinite(coarse).all():
+        msg = "from_function: f returned NaN or Inf"
+        raise NumericalError(msg)
+    digits = coarse.reshape([base] * sum(per_axis)).transpose(_permutation(per_axis, ordering))
+    start = iter(TT.from_dense(digits, rtol=1e-12, max_rank=16).cores)
+    cores: list[Any] = []
+    for ax, lev in digit_order(levels, ordering):
+        if lev < per_axis[ax]:
+            cores.append(next(start))
+        else:  # a finer digit: the value does not depend on it
+            r = cores[-1].shape[2] if cores else 1
+            cores.append(np.repeat(np.eye(r)[:, None, :], base, axis=1))
+    return TT.from_cores(cores), coarse.size
