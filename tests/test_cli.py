@@ -70,3 +70,11 @@ def test_bench_cuda_without_a_gpu_says_so(capsys):
         pass
     assert cli.main(["bench", "--quick", "--device", "cuda", "--no-progress"]) == 1
     assert "needs CuPy and a visible GPU" in capsys.readouterr().err
+
+
+def test_filter_takes_several_names(capsys):
+    from lorank import cli
+
+    assert cli.main(["bench", "--quick", "--filter", "vgf_apply,qtt_fft", "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert "vgf_apply" in out and "qtt_fft" in out and "vgf_precompute" not in out

@@ -387,7 +387,8 @@ def run(
 
         msg = f"bench: device must be 'cpu' or 'cuda', got {device!r}"
         raise ArgumentError(msg)
-    names = [n for n in workloads if filter is None or filter in n]
+    parts = None if filter is None else [p for p in filter.split(",") if p]
+    names = [n for n in workloads if parts is None or any(p in n for p in parts)]
     bar = _progress(len(names), progress)
     repeat = 3 if quick else 7
     results = []

@@ -47,7 +47,8 @@ def main(argv: list[str] | None = None) -> int:
     p_bench.add_argument("--quick", action="store_true", help="smaller sizes, fewer repeats")
     p_bench.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
     p_bench.add_argument("--json", metavar="FILE", help="write the results as JSON")
-    p_bench.add_argument("--filter", metavar="NAME", help="only workloads whose name contains NAME")
+    p_bench.add_argument("--filter", metavar="NAME",
+                         help="only workloads whose name contains NAME (several: comma-separated)")
     p_bench.add_argument("--no-progress", action="store_true", help="no progress bar")
     p_bench.set_defaults(func=_bench)
     args = parser.parse_args(argv)
