@@ -17,14 +17,15 @@ SampledFrame::SampledFrame(const tt::TrainView<double>& left, const tt::TrainVie
     LORANK_CHECK(left[k].n == right[k].n && left[k].r0 == right[k].r0 &&
                      left[k].r1 == right[k].r1,
                  ShapeError, "tt_sampled: core ", k, " differs between the two forms");
-    for (index_t w = 0; w < count; ++w)
-      LORANK_CHECK(idx[w * d + k] >= 0 && idx[w * d + k] < left[k].n, ShapeError,
-                   "tt_sampled: index ", idx[w * d + k], " of sample ", w, " outside mode ", k,
-                   " of size ", left[k].n);
     r0_.push_back(left[k].r0);
     n_.push_back(left[k].n);
     r1_.push_back(left[k].r1);
   }
+  for (index_t w = 0; w < count; ++w)  // sample by sample: the indices are read in order
+    for (index_t k = 0; k < d; ++k)
+      LORANK_CHECK(idx[w * d + k] >= 0 && idx[w * d + k] < n_[k], ShapeError,
+                   "tt_sampled: index ", idx[w * d + k], " of sample ", w, " outside mode ", k,
+                   " of size ", n_[k]);
   idx_.assign(idx, idx + count * d);
   const auto& c = left[d - 1];
   last_.assign(c.data, c.data + c.r0 * c.n * c.r1);
@@ -35,7 +36,7 @@ SampledFrame::SampledFrame(const tt::TrainView<double>& left, const tt::TrainVie
     right_at_.push_back(total);
     total += static_cast<std::size_t>(count * r1_[k]);
   }
-  data_.assign(total, 0.0);
+  data_ = Buffer<double>(total);  // not zeroed: every block is written before it is read
   double* l0 = data_.data() + left_at_[0];
   std::fill(l0, l0 + count, 1.0);
   for (index_t k = 0; k + 1 < d; ++k) {  // L_{k+1}[w] = L_k[w] U_k[:, w_k, :]
@@ -44,10 +45,14 @@ SampledFrame::SampledFrame(const tt::TrainView<double>& left, const tt::TrainVie
     double* ln = data_.data() + left_at_[k + 1];
     for (index_t w = 0; w < count; ++w) {
       const std::int64_t i = idx[w * d + k];
-      for (index_t a = 0; a < u.r0; ++a) {
+      double* out = ln + w * u.r1;
+      const double* row0 = u.data + i * u.r1;
+      const double l0 = lk[w * u.r0];
+      for (index_t b = 0; b < u.r1; ++b) out[b] = l0 * row0[b];
+      for (index_t a = 1; a < u.r0; ++a) {
         const double la = lk[w * u.r0 + a];
         const double* row = u.data + (a * u.n + i) * u.r1;
-        for (index_t b = 0; b < u.r1; ++b) ln[w * u.r1 + b] += la * row[b];
+        for (index_t b = 0; b < u.r1; ++b) out[b] += la * row[b];
       }
     }
   }

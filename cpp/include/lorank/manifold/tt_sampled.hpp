@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "lorank/core/buffer.hpp"
 #include "lorank/tt/cores.hpp"
 
 namespace lorank::manifold {
@@ -37,7 +38,7 @@ class SampledFrame {
   std::vector<std::int64_t> idx_;
   std::vector<index_t> r0_, n_, r1_;
   std::vector<double> last_;  // the left form's last core C_d
-  std::vector<double> data_;  // L_k then R_k blocks, each count x width, row-major
+  Buffer<double> data_;  // L_k then R_k blocks, each count x width, row-major
   std::vector<std::size_t> left_at_, right_at_;
 };
 
