@@ -212,6 +212,21 @@ void bind_krylov(py::module_& m) {
              return out;
            }, py::arg("deltas"));
   m.def(
+      "tt_project",
+      [](const py::sequence& left, const py::sequence& right, const py::sequence& z) {
+        auto l = bindings::train_in<double>(left, "tt_project");
+        auto r = bindings::train_in<double>(right, "tt_project");
+        auto c = bindings::train_in<double>(z, "tt_project");
+        tt::Train<double> out;
+        {
+          py::gil_scoped_release nogil;
+          out = manifold::tt_project(l.view, r.view, c.view);
+        }
+        return bindings::train_out(std::move(out));
+      },
+      py::arg("left"), py::arg("right"), py::arg("z"),
+      "Delta-cores (before the gauge) of the projection of the train z.");
+  m.def(
       "tt_sampled_project",
       [](const py::sequence& left, const py::sequence& right, const i64& idx, const f64& values) {
         auto l = bindings::train_in<double>(left, "tt_sampled_project");

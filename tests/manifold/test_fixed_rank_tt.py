@@ -154,3 +154,15 @@ def test_points_and_tangents_that_do_not_fit_are_rejected(rng):
     with pytest.raises(ShapeError, match="ranks"):
         complete_tt(np.zeros((2, 4), int), np.ones(2), shape=SHAPE, ranks=(1, 2, 2, 2, 1),
                     x0=x.tt)
+
+
+def test_compiled_projection_of_a_train_matches_its_twin(rng):
+    man, x = _setup(rng)
+    for rank in (1, 3):
+        z = lorank.tt.random(SHAPE, rank, rng=rank)
+        fast, slow = man.project(x, z), man.project(x, z, _twin=True)
+        for a, b in zip(fast.cores, slow.cores):
+            np.testing.assert_allclose(a, b, atol=1e-13)
+    complex_z = lorank.tt.random(SHAPE, 2, rng=9).astype(np.complex128)
+    got = man.project(x, complex_z)  # not float64: the twin
+    assert np.iscomplexobj(got.cores[0])

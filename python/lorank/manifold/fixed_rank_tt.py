@@ -243,8 +243,9 @@ class FixedRankTT:
         """Projection of the sparse tensor with ``values`` at the rows of ``idx`` (N x d)."""
         return self.sampled_frame(x, idx, _twin).project(values)
 
-    def project(self, x: TTPoint, z: Any) -> TTTangent:
-        """Projection of a TT (O(d n r^3)) or of a dense tensor onto the tangent space."""
+    def project(self, x: TTPoint, z: Any, _twin: bool = False) -> TTTangent:
+        """Projection of a TT (O(d n r^3); compiled for float64) or of a dense tensor onto
+        the tangent space (``_twin=True``: the NumPy twin, for tests)."""
         if not isinstance(z, TT):
             z = np.asarray(z)
             if z.shape != self.shape:
@@ -256,6 +257,13 @@ class FixedRankTT:
             raise ShapeError(msg)
         zc = z.cores
         d = len(zc)
+        if not _twin and all(isinstance(c, np.ndarray) and c.dtype == np.float64
+                             for c in (*x.left, *x.right, *zc)):
+            from lorank import _core
+
+            raw = _core.tt_project(list(x.left), list(x.right), list(zc))
+            return TTTangent(tuple(_gauge(x.left[k], c) if k < d - 1 else c
+                                   for k, c in enumerate(raw)))
         # phi_l[k]: (r_k of X, r_k of Z) = U_1..U_k (left) against Z_1..Z_k.
         phi_l = [np.ones((1, 1))]
         for k in range(d - 1):

@@ -52,3 +52,15 @@ void tt_sampled_tangent(const tt::TrainView<double>& left, const tt::TrainView<d
                         index_t count, double* out);
 
 }  // namespace lorank::manifold
+
+namespace lorank::manifold {
+
+/// Delta-cores (before the gauge) of the projection of the train z onto the tangent space
+/// at the point with left-orthogonal cores `left` and right-orthogonal cores `right`:
+/// dC_k = Phi_L[k] Z_k Phi_R[k]^T with Phi_L, Phi_R the interface matrices of the point
+/// against z, by GEMMs, O(d n r s (r + s)) for ranks r of the point and s of z.
+tt::Train<double> tt_project(const tt::TrainView<double>& left,
+                             const tt::TrainView<double>& right,
+                             const tt::TrainView<double>& z);
+
+}  // namespace lorank::manifold
