@@ -26,8 +26,9 @@ pi/N of a grid point in each coordinate, so
 
     sup ||F|| <= max_grid ||F|| / (1 - pi (kh + kw - 2) / (2 N)).
 
-We take the spectral norm of F at each grid point (Araujo et al. bound each channel pair's
-scalar polynomial separately and combine them, which is looser).
+We take the spectral norm of F at each grid point (Araujo et al. take the Frobenius norm
+over the channel pairs, which is looser) but keep Bernstein's factor, cruder than the
+1/(1 - (k - 1)/N) of the sampling theorem they cite: every step here is proven above.
 """
 
 from __future__ import annotations
