@@ -1,8 +1,10 @@
 # SPDX-License-Identifier: MIT
-"""Quantized tensor trains: vectors of length base^L as L-dimensional trains, their exact
-low-rank constructions, their approximation by cross, and QTT operators (shift, differences,
-Laplacians) as TT-matrices, and free-space volume potentials by FFT with the
-Vico-Greengard-Ferrando kernels."""
+"""Quantized tensor trains: arrays of length base^L per axis as trains of base x ... x base
+tensors (sequential or interleaved digits), their exact low-rank constructions and cross
+approximation; QTT operators as TT-matrices (shift, differences, Laplacians, Toeplitz and
+circulant matrices); the superfast QTT Fourier transform and convolution; and free-space
+volume potentials (Vico-Greengard-Ferrando kernels, dense FFT or Tucker format) with a
+Lippmann-Schwinger solver."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from lorank.qtt.potential import VolumePotential, newton_potential
 from lorank.qtt.quantize import (
     cos,
     dequantize,
+    digit_order,
     exp,
     from_function,
     grid,
@@ -25,5 +28,10 @@ from lorank.qtt.scattering import ScatteringResult, lippmann_schwinger
 from lorank.qtt.toeplitz import circulant, toeplitz
 from lorank.qtt.tucker_potential import Tucker, newton_potential_tucker
 
-__all__ = ["circulant", "convolve", "cos", "dequantize", "diag", "difference", "exp", "fft", "from_function", "grid", "ifft", "laplacian",
-           "laplacian_nd", "lippmann_schwinger", "newton_potential", "newton_potential_tucker", "polynomial", "quantize", "ramp", "shift", "sin", "step", "toeplitz", "ScatteringResult", "Tucker", "VolumePotential"]
+__all__ = [
+    "ScatteringResult", "Tucker", "VolumePotential", "circulant", "convolve", "cos",
+    "dequantize", "diag", "difference", "digit_order", "exp", "fft", "from_function", "grid",
+    "ifft", "laplacian", "laplacian_nd", "lippmann_schwinger", "newton_potential",
+    "newton_potential_tucker", "polynomial", "quantize", "ramp", "shift", "sin", "step",
+    "toeplitz",
+]
