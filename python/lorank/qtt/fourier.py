@@ -96,8 +96,10 @@ def _transform(x: TT, lv: list[int], ordering: str, inverse: bool, rtol: float, 
     sign = 1.0 if inverse else -1.0
     caps = max_rank_list(max_rank, x.ndim - 1, who)
     cores = [np.asarray(c, dtype=np.complex128) for c in x.to("cpu").cores]
+    # SVD rounding: the per-stage tolerance (rtol / L) is far below what the Gram shortcut
+    # of 'orth-gram' can serve, so it would fall back to SVDs after paying for the Gram step.
     cores = kernels.qtt_fft(cores, _digit_positions(lv, ordering), sign, rtol / x.ndim, caps,
-                            "orth-gram")
+                            "svd")
     if inverse:
         cores[0] = cores[0] / float(2 ** x.ndim)
     return TT._trusted(cores)
