@@ -134,6 +134,43 @@ void bind_krylov(py::module_& m) {
       py::arg("v0"), py::arg("k"), py::arg("rtol"), py::arg("maxiter"), py::arg("ncv"),
       py::arg("seed"), "Thick-restart Golub-Kahan-Lanczos on a CSR float64 matrix.");
   m.def(
+      "lanczos_svd_conv",
+      [](const f64& kernel, index_t h, index_t w, index_t sh, index_t sw, index_t ph, index_t pw,
+         bool circular, const f64& v0, index_t k, double rtol, index_t maxiter, index_t ncv,
+         std::uint64_t seed) {
+        LORANK_CHECK(kernel.ndim() == 4, ShapeError, "lanczos_svd: the kernel must be 4-d");
+        krylov::Conv2dMap map(kernel.data(), kernel.shape(0), kernel.shape(1), kernel.shape(2),
+                              kernel.shape(3), h, w, sh, sw, ph, pw, circular);
+        return run(map, v0, options(k, rtol, maxiter, ncv, seed));
+      },
+      py::arg("kernel"), py::arg("h"), py::arg("w"), py::arg("sh"), py::arg("sw"), py::arg("ph"),
+      py::arg("pw"), py::arg("circular"), py::arg("v0"), py::arg("k"), py::arg("rtol"),
+      py::arg("maxiter"), py::arg("ncv"), py::arg("seed"),
+      "Thick-restart Golub-Kahan-Lanczos on a float64 convolution layer.");
+  m.def(
+      "conv2d_apply",
+      [](const f64& kernel, index_t h, index_t w, index_t sh, index_t sw, index_t ph, index_t pw,
+         bool circular, const f64& x, bool adjoint) {
+        LORANK_CHECK(kernel.ndim() == 4, ShapeError, "conv2d_apply: the kernel must be 4-d");
+        krylov::Conv2dMap map(kernel.data(), kernel.shape(0), kernel.shape(1), kernel.shape(2),
+                              kernel.shape(3), h, w, sh, sw, ph, pw, circular);
+        const index_t n_in = adjoint ? map.rows() : map.cols();
+        LORANK_CHECK(x.ndim() == 1 && x.shape(0) == n_in, ShapeError, "conv2d_apply: x must have ",
+                     n_in, " entries");
+        py::array_t<double> out(adjoint ? map.cols() : map.rows());
+        {
+          py::gil_scoped_release nogil;
+          if (adjoint)
+            map.apply_adjoint(x.data(), out.mutable_data());
+          else
+            map.apply(x.data(), out.mutable_data());
+        }
+        return out;
+      },
+      py::arg("kernel"), py::arg("h"), py::arg("w"), py::arg("sh"), py::arg("sw"), py::arg("ph"),
+      py::arg("pw"), py::arg("circular"), py::arg("x"), py::arg("adjoint"),
+      "One product of the compiled convolution map (for tests).");
+  m.def(
       "sampled_entries",
       [](const i64& rows, const i64& cols, const f64& a, const f64& b) {
         LORANK_CHECK(rows.ndim() == 1 && cols.ndim() == 1 && rows.shape(0) == cols.shape(0) &&

@@ -87,7 +87,7 @@ def lanczos_svd(
     size = _basis_size(ncv, k, min(m, n), who)
     gen = generator(rng)
     start_vec = start_vector(op, n, v0, gen, who)
-    if op.native is not None:  # float64 dense or CSR on the host: the loop runs in C++
+    if op.native is not None:  # float64 dense, CSR or convolution: the loop runs in C++
         return _compiled_svd(op, start_vec, k, rtol, maxiter, size, int(gen.integers(2**62)))
     return _gkl(op, start_vec, k, rtol, maxiter, size, gen)
 
@@ -99,6 +99,11 @@ def _compiled_svd(op: Any, v0: Any, k: int, rtol: float, maxiter: int, size: int
     kind, data = op.native
     if kind == "dense":
         got = _core.lanczos_svd_dense(data, v0, k, rtol, maxiter, size, seed)
+    elif kind == "conv":
+        (sh, sw), (ph, pw) = data.stride, data.pad
+        _, h, w = data.input_shape
+        got = _core.lanczos_svd_conv(np.ascontiguousarray(data.kernel), h, w, sh, sw, ph, pw,
+                                     data.padding == "circular", v0, k, rtol, maxiter, size, seed)
     else:
         got = _core.lanczos_svd_csr(data.indptr.astype(np.int64), data.indices.astype(np.int64),
                                     data.data, op.shape[0], op.shape[1], v0, k, rtol, maxiter,
@@ -206,7 +211,7 @@ def lanczos_eigsh(
     size = _basis_size(ncv, k, n, who)
     gen = generator(rng)
     start_vec = start_vector(op, n, v0, gen, who)
-    if op.native is not None:  # float64 dense or CSR on the host: the loop runs in C++
+    if op.native is not None and op.native[0] in ("dense", "csr"):  # the loop runs in C++
         return _compiled_eigsh(op, start_vec, k, which, rtol, maxiter, size,
                                int(gen.integers(2**62)))
     return _lanczos(op, start_vec, k, which, rtol, maxiter, size, gen)

@@ -117,7 +117,10 @@ def _wrap(a: Any, who: str) -> Operator:
     from lorank.tt.matrix import TTMatrix
 
     if isinstance(a, Conv2dOperator):
-        return Operator(a.shape, a.dtype, a.matmat, a.rmatmat, np, "Conv2dOperator")
+        op = Operator(a.shape, a.dtype, a.matmat, a.rmatmat, a.xp, "Conv2dOperator")
+        if a.xp is np and a.dtype == np.float64:
+            op.native = ("conv", a)
+        return op
     if isinstance(a, TTMatrix):
         adj = a.T if a.dtype.kind != "c" else TTMatrix([c.conj() for c in a.T.cores])
         return Operator(a.shape, a.dtype, a.matvec_dense, adj.matvec_dense,

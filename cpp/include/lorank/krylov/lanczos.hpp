@@ -50,6 +50,28 @@ class CsrMap final : public LinearMap {
   index_t m_, n_;
 };
 
+/// A 2-d convolution layer (cross-correlation, as torch's conv2d) of a (c_out, c_in, kh, kw)
+/// row-major kernel on (c_in, h, w) inputs, zero or circular padding (ph, pw), strides
+/// (sh, sw); outputs (c_out, ho, wo), all flattened in C order. Products go through one
+/// GEMM per tap: at stride 1 on shifted views of the padded input (no copies of windows),
+/// otherwise on gathered windows. The kernel is copied into per-tap matrices; the map keeps
+/// work buffers, so one map serves one thread.
+class Conv2dMap final : public LinearMap {
+ public:
+  Conv2dMap(const double* kernel, index_t c_out, index_t c_in, index_t kh, index_t kw, index_t h,
+            index_t w, index_t sh, index_t sw, index_t ph, index_t pw, bool circular);
+  index_t rows() const override { return c_out_ * ho_ * wo_; }
+  index_t cols() const override { return c_in_ * h_ * w_; }
+  void apply(const double* x, double* y) const override;
+  void apply_adjoint(const double* y, double* x) const override;
+
+ private:
+  index_t c_out_, c_in_, kh_, kw_, h_, w_, sh_, sw_, ph_, pw_, hp_, wp_, ho_, wo_;
+  bool circular_;
+  std::vector<double> taps_;  // tap (p, q): the (c_out x c_in) matrix at (p * kw + q) c_out c_in
+  mutable std::vector<double> padded_, work_;
+};
+
 struct SvdOptions {
   index_t k = 1;          ///< triplets wanted, 1 <= k <= min(m, n)
   double rtol = 1e-8;     ///< stop when ||A^T u - s v|| <= rtol s_1 for the wanted triplets
