@@ -74,9 +74,10 @@ def lanczos_svd(
     Notes
     -----
     Cost per restart cycle: ncv products with A and with A^H, O((m + n) ncv^2) for the
-    reorthogonalization, an ncv x ncv SVD. For float64 NumPy arrays and SciPy sparse
-    matrices the whole loop runs in C++ (``lorank::krylov::lanczos_svd``, the GIL released);
-    every other operator runs the same algorithm in Python over its products.
+    reorthogonalization, an ncv x ncv SVD. For float64 NumPy arrays, SciPy sparse matrices
+    and :class:`Conv2dOperator` layers the whole loop runs in C++
+    (``lorank::krylov::lanczos_svd``, the GIL released); every other operator runs the same
+    algorithm in Python over its products.
     """
     who = "lanczos_svd"
     op = as_operator(A, who)
