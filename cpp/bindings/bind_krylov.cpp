@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Bindings of the compiled Lanczos loop (lorank::krylov) for dense and CSR float64 input,
 // and of the sampled-entry kernels of low-rank completion (lorank::manifold).
+#include <pybind11/stl.h>
+
 #include <optional>
 
 #include <string>
@@ -74,6 +76,21 @@ krylov::SvdOptions options(index_t k, double rtol, index_t maxiter, index_t ncv,
   opt.ncv = ncv;
   opt.seed = seed;
   return opt;
+}
+
+krylov::TTMatrixMap ttm_map(const tt::TrainView<double>& view, const std::vector<index_t>& m,
+                            const std::vector<index_t>& n) {
+  LORANK_CHECK(m.size() == view.size() && n.size() == view.size(), ShapeError,
+               "TT-matrix map: one row and one column mode per core");
+  std::vector<const double*> data;
+  std::vector<index_t> ranks{1};
+  for (std::size_t k = 0; k < view.size(); ++k) {
+    LORANK_CHECK(view[k].n == m[k] * n[k] && view[k].r0 == ranks.back(), ShapeError,
+                 "TT-matrix map: core ", k, " does not match its modes or its left rank");
+    data.push_back(view[k].data);
+    ranks.push_back(view[k].r1);
+  }
+  return krylov::TTMatrixMap(std::move(data), std::move(ranks), m, n);
 }
 
 }  // namespace
@@ -170,6 +187,39 @@ void bind_krylov(py::module_& m) {
       py::arg("kernel"), py::arg("h"), py::arg("w"), py::arg("sh"), py::arg("sw"), py::arg("ph"),
       py::arg("pw"), py::arg("circular"), py::arg("x"), py::arg("adjoint"),
       "One product of the compiled convolution map (for tests).");
+  m.def(
+      "lanczos_svd_ttm",
+      [](const py::sequence& cores, const std::vector<index_t>& row_modes,
+         const std::vector<index_t>& col_modes, const f64& v0, index_t k, double rtol,
+         index_t maxiter, index_t ncv, std::uint64_t seed) {
+        auto in = bindings::train_in<double>(cores, "lanczos_svd");
+        krylov::TTMatrixMap map = ttm_map(in.view, row_modes, col_modes);
+        return run(map, v0, options(k, rtol, maxiter, ncv, seed));
+      },
+      py::arg("cores"), py::arg("row_modes"), py::arg("col_modes"), py::arg("v0"), py::arg("k"),
+      py::arg("rtol"), py::arg("maxiter"), py::arg("ncv"), py::arg("seed"),
+      "Thick-restart Golub-Kahan-Lanczos on a float64 TT-matrix.");
+  m.def(
+      "ttm_apply",
+      [](const py::sequence& cores, const std::vector<index_t>& row_modes,
+         const std::vector<index_t>& col_modes, const f64& x, bool adjoint) {
+        auto in = bindings::train_in<double>(cores, "ttm_apply");
+        krylov::TTMatrixMap map = ttm_map(in.view, row_modes, col_modes);
+        const index_t n_in = adjoint ? map.rows() : map.cols();
+        LORANK_CHECK(x.ndim() == 1 && x.shape(0) == n_in, ShapeError, "ttm_apply: x must have ",
+                     n_in, " entries");
+        py::array_t<double> out(adjoint ? map.cols() : map.rows());
+        {
+          py::gil_scoped_release nogil;
+          if (adjoint)
+            map.apply_adjoint(x.data(), out.mutable_data());
+          else
+            map.apply(x.data(), out.mutable_data());
+        }
+        return out;
+      },
+      py::arg("cores"), py::arg("row_modes"), py::arg("col_modes"), py::arg("x"),
+      py::arg("adjoint"), "One product of the compiled TT-matrix map (for tests).");
   m.def(
       "sampled_entries",
       [](const i64& rows, const i64& cols, const f64& a, const f64& b) {

@@ -77,3 +77,11 @@ def conv2d_apply(
     kernel: np.ndarray, h: int, w: int, sh: int, sw: int, ph: int, pw: int, circular: bool,
     x: np.ndarray, adjoint: bool,
 ) -> np.ndarray: ...
+def lanczos_svd_ttm(
+    cores: Cores, row_modes: Sequence[int], col_modes: Sequence[int], v0: np.ndarray, k: int,
+    rtol: float, maxiter: int, ncv: int, seed: int,
+) -> tuple[Any, ...]: ...
+def ttm_apply(
+    cores: Cores, row_modes: Sequence[int], col_modes: Sequence[int], x: np.ndarray,
+    adjoint: bool,
+) -> np.ndarray: ...

@@ -100,6 +100,15 @@ def _compiled_svd(op: Any, v0: Any, k: int, rtol: float, maxiter: int, size: int
     kind, data = op.native
     if kind == "dense":
         got = _core.lanczos_svd_dense(data, v0, k, rtol, maxiter, size, seed)
+    elif kind == "ttmatrix":  # cores balanced by powers of two, the scale put back after
+        from lorank._pow2 import balanced_cores
+
+        cores, exponent = balanced_cores(list(data.cores), np)
+        got = list(_core.lanczos_svd_ttm([np.ascontiguousarray(c) for c in cores],
+                                         list(data.row_shape), list(data.col_shape), v0, k, rtol,
+                                         maxiter, size, seed))
+        scale = float(np.ldexp(1.0, int(exponent)))
+        got[1], got[5] = got[1] * scale, got[5] * scale  # singular values and residuals
     elif kind == "conv":
         (sh, sw), (ph, pw) = data.stride, data.pad
         _, h, w = data.input_shape

@@ -123,8 +123,11 @@ def _wrap(a: Any, who: str) -> Operator:
         return op
     if isinstance(a, TTMatrix):
         adj = a.T if a.dtype.kind != "c" else TTMatrix([c.conj() for c in a.T.cores])
-        return Operator(a.shape, a.dtype, a.matvec_dense, adj.matvec_dense,
-                        array_module(*a.cores), "TTMatrix")
+        xp = array_module(*a.cores)
+        op = Operator(a.shape, a.dtype, a.matvec_dense, adj.matvec_dense, xp, "TTMatrix")
+        if xp is np and a.dtype == np.float64:
+            op.native = ("ttmatrix", a)
+        return op
     if _is_sparse(a):
         dt = _result_dtype(a.dtype)
         ah = a.conj().T.tocsr()

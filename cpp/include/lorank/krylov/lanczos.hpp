@@ -72,6 +72,29 @@ class Conv2dMap final : public LinearMap {
   mutable std::vector<double> padded_, work_;
 };
 
+/// A TT-matrix (cores (r0, m_k, n_k, r1) row-major, not copied) acting on dense vectors of
+/// length prod n_k: one core at a time, y[m_1..m_k, r_k, n_{k+1}..] from the previous state by
+/// one GEMM per block of finished row indices, O(d r^2 max(prod m, prod n) max(m_k, n_k)).
+/// The adjoint runs the same contraction with each core's (m, n) swapped (copies made once).
+class TTMatrixMap final : public LinearMap {
+ public:
+  TTMatrixMap(std::vector<const double*> cores, std::vector<index_t> ranks,
+              std::vector<index_t> m, std::vector<index_t> n);
+  index_t rows() const override { return rows_; }
+  index_t cols() const override { return cols_; }
+  void apply(const double* x, double* y) const override;
+  void apply_adjoint(const double* y, double* x) const override;
+
+ private:
+  void contract(const std::vector<std::vector<double>>& packed, const std::vector<index_t>& out_modes,
+                const std::vector<index_t>& in_modes, const double* x, double* y) const;
+  std::vector<index_t> ranks_, m_, n_;
+  index_t rows_ = 1, cols_ = 1;
+  // per core, (m r1) x (r0 n) for the product and (n r1) x (r0 m) for the adjoint
+  std::vector<std::vector<double>> forward_, backward_;
+  mutable std::vector<double> state_, next_;
+};
+
 struct SvdOptions {
   index_t k = 1;          ///< triplets wanted, 1 <= k <= min(m, n)
   double rtol = 1e-8;     ///< stop when ||A^T u - s v|| <= rtol s_1 for the wanted triplets
