@@ -78,6 +78,23 @@ krylov::SvdOptions options(index_t k, double rtol, index_t maxiter, index_t ncv,
   return opt;
 }
 
+// One product of a map with x (or of its adjoint), the GIL released.
+py::array_t<double> product(const krylov::LinearMap& map, const f64& x, bool adjoint,
+                            const char* who) {
+  const index_t n_in = adjoint ? map.rows() : map.cols();
+  LORANK_CHECK(x.ndim() == 1 && x.shape(0) == n_in, ShapeError, who, ": x must have ", n_in,
+               " entries");
+  py::array_t<double> out(adjoint ? map.cols() : map.rows());
+  {
+    py::gil_scoped_release nogil;
+    if (adjoint)
+      map.apply_adjoint(x.data(), out.mutable_data());
+    else
+      map.apply(x.data(), out.mutable_data());
+  }
+  return out;
+}
+
 krylov::TTMatrixMap ttm_map(const tt::TrainView<double>& view, const std::vector<index_t>& m,
                             const std::vector<index_t>& n) {
   LORANK_CHECK(m.size() == view.size() && n.size() == view.size(), ShapeError,
@@ -171,18 +188,7 @@ void bind_krylov(py::module_& m) {
         LORANK_CHECK(kernel.ndim() == 4, ShapeError, "conv2d_apply: the kernel must be 4-d");
         krylov::Conv2dMap map(kernel.data(), kernel.shape(0), kernel.shape(1), kernel.shape(2),
                               kernel.shape(3), h, w, sh, sw, ph, pw, circular);
-        const index_t n_in = adjoint ? map.rows() : map.cols();
-        LORANK_CHECK(x.ndim() == 1 && x.shape(0) == n_in, ShapeError, "conv2d_apply: x must have ",
-                     n_in, " entries");
-        py::array_t<double> out(adjoint ? map.cols() : map.rows());
-        {
-          py::gil_scoped_release nogil;
-          if (adjoint)
-            map.apply_adjoint(x.data(), out.mutable_data());
-          else
-            map.apply(x.data(), out.mutable_data());
-        }
-        return out;
+        return product(map, x, adjoint, "conv2d_apply");
       },
       py::arg("kernel"), py::arg("h"), py::arg("w"), py::arg("sh"), py::arg("sw"), py::arg("ph"),
       py::arg("pw"), py::arg("circular"), py::arg("x"), py::arg("adjoint"),
@@ -205,18 +211,7 @@ void bind_krylov(py::module_& m) {
          const std::vector<index_t>& col_modes, const f64& x, bool adjoint) {
         auto in = bindings::train_in<double>(cores, "ttm_apply");
         krylov::TTMatrixMap map = ttm_map(in.view, row_modes, col_modes);
-        const index_t n_in = adjoint ? map.rows() : map.cols();
-        LORANK_CHECK(x.ndim() == 1 && x.shape(0) == n_in, ShapeError, "ttm_apply: x must have ",
-                     n_in, " entries");
-        py::array_t<double> out(adjoint ? map.cols() : map.rows());
-        {
-          py::gil_scoped_release nogil;
-          if (adjoint)
-            map.apply_adjoint(x.data(), out.mutable_data());
-          else
-            map.apply(x.data(), out.mutable_data());
-        }
-        return out;
+        return product(map, x, adjoint, "ttm_apply");
       },
       py::arg("cores"), py::arg("row_modes"), py::arg("col_modes"), py::arg("x"),
       py::arg("adjoint"), "One product of the compiled TT-matrix map (for tests).");
