@@ -25,6 +25,8 @@ from typing import Any
 
 import numpy as np
 
+from lorank.manifold.fixed_rank_tt import _gauged, _project_cores
+
 __all__ = ["tt_hvp"]
 
 
@@ -63,30 +65,6 @@ def _delta_train(torch: Any, left: list[Any], right: list[Any], deltas: list[Any
     return cores
 
 
-def _gauge(u: Any, dc: Any) -> Any:
-    r0, n, r1 = u.shape
-    ul = u.reshape(r0 * n, r1)
-    dl = dc.reshape(r0 * n, -1)
-    return (dl - ul @ (ul.T @ dl)).reshape(dc.shape)
-
-
-def _project(torch: Any, left: list[Any], right: list[Any], z: list[Any]) -> list[Any]:
-    """Delta-cores of the projection of the train z on the tangent space at (left, right)."""
-    d = len(z)
-    phi_l = [z[0].new_ones((1, 1))]
-    for k in range(d - 1):
-        phi_l.append(torch.einsum("ab,aic,bid->cd", phi_l[-1], left[k], z[k]))
-    phi_r = [z[0].new_ones((1, 1))]
-    for k in range(d - 1, 0, -1):
-        phi_r.append(torch.einsum("aic,bid,cd->ab", right[k], z[k], phi_r[-1]))
-    phi_r = phi_r[::-1]
-    out = []
-    for k in range(d):
-        dc = torch.einsum("ab,bic,dc->aid", phi_l[k], z[k], phi_r[k])
-        out.append(_gauge(left[k], dc) if k < d - 1 else dc)
-    return out
-
-
 def tt_hvp(f: Callable[[Any], Any], x: Any, xi: Any, scalar: Callable[[Any], Any],
            wrap: Callable[[list[Any]], Any]) -> list[np.ndarray]:
     """Delta-cores of Hess f(x)[xi] (see the module) for real float64 points. ``scalar``
@@ -114,12 +92,11 @@ def tt_hvp(f: Callable[[Any], Any], x: Any, xi: Any, scalar: Callable[[Any], Any
         def value(deltas: list[Any]) -> Any:
             return scalar(f(wrap(_delta_train(torch, left, right, deltas))))
 
-        g = grad(value)([torch.zeros_like(c) for c in left])
-        g = [_gauge(left[k], gk) if k < d - 1 else gk for k, gk in enumerate(g)]
+        g = _gauged(left, grad(value)([torch.zeros_like(c) for c in left]))
         if d == 1:
             return tuple(g)
         ambient = _delta_train(torch, left, right, g, with_point=False)  # grad f(c(t))
-        return tuple(_project(torch, u, v, ambient))
+        return tuple(_project_cores(u, v, ambient, u[0].new_ones((1, 1))))
 
     zero = torch.zeros((), dtype=u[0].dtype)
     with warnings.catch_warnings():  # torch's first jvp scripts its decompositions

@@ -24,8 +24,9 @@ from typing import Any
 import numpy as np
 
 from lorank.errors import ArgumentError, NumericalError
+from lorank.manifold._tt_hessian import _delta_train
 from lorank.manifold.fixed_rank import FixedRankMatrix, LowRankPoint, LowRankTangent
-from lorank.manifold.fixed_rank_tt import FixedRankTT, TTPoint, TTTangent, _gauge
+from lorank.manifold.fixed_rank_tt import FixedRankTT, TTPoint, TTTangent, _gauged
 
 __all__ = ["TorchLowRank", "TorchTT", "riemannian_grad", "riemannian_hvp"]
 
@@ -125,24 +126,12 @@ def _matrix_grad(torch: Any, f: Callable[[Any], Any], x: LowRankPoint, who: str)
 
 
 def _tt_grad(torch: Any, f: Callable[[Any], Any], x: TTPoint, who: str) -> tuple[float, Any]:
-    d = len(x.left)
     left = [torch.as_tensor(np.array(c)) for c in x.left]  # writable copies
     right = [torch.as_tensor(np.array(c)) for c in x.right]
     deltas = [torch.zeros(c.shape, dtype=c.dtype, requires_grad=True) for c in left]
-    if d == 1:
-        cores = [left[0] + deltas[0]]
-    else:
-        cores = [torch.cat([deltas[0], left[0]], dim=2)]
-        for k in range(1, d - 1):
-            zero = torch.zeros((right[k].shape[0], right[k].shape[1], left[k].shape[2]),
-                               dtype=left[k].dtype)
-            top = torch.cat([right[k], zero], dim=2)
-            cores.append(torch.cat([top, torch.cat([deltas[k], left[k]], dim=2)], dim=0))
-        cores.append(torch.cat([right[-1], left[-1] + deltas[-1]], dim=0))
-    value = _scalar(f(TorchTT(cores)), who)
+    value = _scalar(f(TorchTT(_delta_train(torch, left, right, deltas))), who)
     grads = torch.autograd.grad(value, deltas)
-    out = [g.numpy() for g in grads]
-    out = [_gauge(x.left[k], g) if k < d - 1 else g for k, g in enumerate(out)]
+    out = _gauged(x.left, [g.numpy() for g in grads])
     return float(value.detach()), TTTangent(tuple(out))
 
 

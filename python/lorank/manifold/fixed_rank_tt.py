@@ -67,11 +67,40 @@ class TTTangent:
 
 
 def _gauge(u: Any, dc: Any) -> Any:
-    """dC minus its component along U's left unfolding: (I - U^L U^L^H) dC^L."""
+    """dC minus its component along U's left unfolding: (I - U^L U^L^H) dC^L (NumPy, CuPy
+    or torch arrays)."""
     r0, n, r1 = u.shape
     ul = u.reshape(r0 * n, r1)
     dl = dc.reshape(r0 * n, -1)
     return (dl - ul @ (ul.conj().T @ dl)).reshape(dc.shape)
+
+
+def _gauged(left: Any, cores: Any) -> list[Any]:
+    """Delta-cores with the gauge applied to all but the last."""
+    d = len(cores)
+    return [_gauge(left[k], c) if k < d - 1 else c for k, c in enumerate(cores)]
+
+
+def _project_cores(left: Any, right: Any, zc: Any, one: Any) -> list[Any]:
+    """Gauged delta-cores of the projection of the train with cores zc on the tangent space
+    at the point (left, right), by matrix products only (NumPy or torch arrays; ``one`` is
+    a 1 x 1 array of the kind to start the interface recursions with)."""
+    d = len(zc)
+    # phi_l[k]: (r_k of X, r_k of Z) = U_1..U_k (left) against Z_1..Z_k.
+    phi_l = [one]
+    for k in range(d - 1):
+        phi_l.append(_advance_left(phi_l[-1], left[k], zc[k]))
+    phi_r = [one]
+    for k in range(d - 1, 0, -1):
+        phi_r.append(_advance_right(phi_r[-1], right[k], zc[k]))
+    phi_r = phi_r[::-1]
+    cores = []
+    for k in range(d):
+        r0, n, r1 = zc[k].shape
+        # dC[a, i, d] = sum_bc phi_l[a, b] Z[b, i, c] phi_r[d, c]
+        dc = (phi_l[k] @ zc[k].reshape(r0, n * r1)).reshape(-1, r1) @ phi_r[k].T
+        cores.append(dc.reshape(phi_l[k].shape[0], n, phi_r[k].shape[0]))
+    return _gauged(left, cores)
 
 
 def _advance_left(phi: Any, u: Any, z: Any) -> Any:
@@ -117,9 +146,7 @@ class SampledFrame:
             raw = self._fast.project(np.ascontiguousarray(v, dtype=np.float64))
         else:
             raw = self._slow().project(v)
-        d = len(raw)
-        return TTTangent(tuple(_gauge(self.x.left[k], c) if k < d - 1 else c
-                               for k, c in enumerate(raw)))
+        return TTTangent(tuple(_gauged(self.x.left, raw)))
 
     def tangent(self, xi: TTTangent) -> Any:
         """Entries of the tangent vector xi at the samples."""
@@ -256,30 +283,13 @@ class FixedRankTT:
             msg = f"FixedRankTT.project: z has shape {z.shape}, expected {self.shape}"
             raise ShapeError(msg)
         zc = z.cores
-        d = len(zc)
         if not _twin and all(isinstance(c, np.ndarray) and c.dtype == np.float64
                              for c in (*x.left, *x.right, *zc)):
             from lorank import _core
 
             raw = _core.tt_project(list(x.left), list(x.right), list(zc))
-            return TTTangent(tuple(_gauge(x.left[k], c) if k < d - 1 else c
-                                   for k, c in enumerate(raw)))
-        # phi_l[k]: (r_k of X, r_k of Z) = U_1..U_k (left) against Z_1..Z_k.
-        phi_l = [np.ones((1, 1))]
-        for k in range(d - 1):
-            phi_l.append(_advance_left(phi_l[-1], x.left[k], zc[k]))
-        phi_r = [np.ones((1, 1))]
-        for k in range(d - 1, 0, -1):
-            phi_r.append(_advance_right(phi_r[-1], x.right[k], zc[k]))
-        phi_r = phi_r[::-1]
-        cores = []
-        for k in range(d):
-            r0, n, r1 = zc[k].shape
-            # dC[a, i, d] = sum_bc phi_l[a, b] Z[b, i, c] phi_r[d, c]
-            dc = (phi_l[k] @ zc[k].reshape(r0, n * r1)).reshape(-1, r1) @ phi_r[k].T
-            dc = dc.reshape(phi_l[k].shape[0], n, phi_r[k].shape[0])
-            cores.append(_gauge(x.left[k], dc) if k < d - 1 else dc)
-        return TTTangent(tuple(cores))
+            return TTTangent(tuple(_gauged(x.left, raw)))
+        return TTTangent(tuple(_project_cores(x.left, x.right, zc, np.ones((1, 1)))))
 
     def add_n_projected(self, x: TTPoint, terms: Any, coefficients: Any = None) -> TTTangent:
         """``P_X(sum_i c_i Z_i)`` for trains Z_i without forming their sum (whose ranks
