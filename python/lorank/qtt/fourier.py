@@ -32,7 +32,7 @@ from lorank import _core as kernels
 from lorank._validation import check_rtol, max_rank_list
 from lorank.errors import ArgumentError, ShapeError
 from lorank.qtt._permute import permute_modes
-from lorank.qtt.quantize import digit_order
+from lorank.qtt.quantize import check_binary_qtt, digit_order
 from lorank.tt.tensor import TT
 
 __all__ = ["convolve", "fft", "ifft"]
@@ -45,24 +45,15 @@ def _digit_positions(levels: Sequence[int], ordering: str) -> list[list[int]]:
 
 
 def _check(x: Any, levels: Any, ordering: str, who: str) -> list[int]:
-    if not isinstance(x, TT):
-        msg = f"{who}: expected a TT, got {type(x).__name__}"
-        raise TypeError(msg)
-    if any(n != 2 for n in x.shape):
-        msg = f"{who}: every mode must have size 2 (a base-2 QTT), got shape {x.shape}"
-        raise ShapeError(msg)
-    if ordering not in ("sequential", "interleaved"):
-        msg = f"{who}: ordering must be 'sequential' or 'interleaved', got {ordering!r}"
-        raise ArgumentError(msg)
+    check_binary_qtt(x, who)
     lv = [x.ndim] if levels is None else list(levels)
     if not lv or any(isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < 1
                      for v in lv) or sum(lv) != x.ndim:
         msg = f"{who}: levels must be positive integers summing to {x.ndim}, got {levels!r}"
         raise ShapeError(msg)
-    if ordering == "interleaved" and len(set(lv)) > 1:
-        msg = f"{who}: interleaved ordering needs the same number of levels per axis, got {lv}"
-        raise ShapeError(msg)
-    return [int(v) for v in lv]
+    lv = [int(v) for v in lv]
+    digit_order(lv, ordering, who=who)  # the ordering's own checks
+    return lv
 
 
 def fft(x: TT, *, rtol: float = 1e-12, max_rank: Any = None, inverse: bool = False,

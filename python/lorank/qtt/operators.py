@@ -88,10 +88,8 @@ def laplacian_nd(n_levels: int, d: int, *, h: float = 1.0, periodic: bool = Fals
     if isinstance(d, bool) or not isinstance(d, numbers.Integral) or d < 1:
         msg = f"laplacian_nd: d must be an integer >= 1, got {d!r}"
         raise ArgumentError(msg)
-    if ordering not in ("sequential", "interleaved"):
-        msg = f"laplacian_nd: ordering must be 'sequential' or 'interleaved', got {ordering!r}"
-        raise ArgumentError(msg)
     levels = _levels(n_levels, "laplacian_nd")
+    order = digit_order([levels] * d, ordering, who="laplacian_nd")
     lap, eye = laplacian(levels, h=h, periodic=periodic), TTMatrix.identity([2] * levels)
     total = None
     for axis in range(d):
@@ -102,9 +100,8 @@ def laplacian_nd(n_levels: int, d: int, *, h: float = 1.0, periodic: bool = Fals
         total = term if total is None else _add(total, term)
     if ordering == "sequential" or d == 1:
         return total
-    order = [a * levels + lev for a, lev in digit_order([levels] * d, "interleaved")]
     flat = [c.reshape(c.shape[0], 4, c.shape[3]) for c in total.cores]
-    moved = permute_modes(flat, order, 1e-14)
+    moved = permute_modes(flat, [a * levels + lev for a, lev in order], 1e-14)
     return TTMatrix.from_cores([c.reshape(c.shape[0], 2, 2, c.shape[2]) for c in moved])
 
 

@@ -38,25 +38,37 @@ def _levels(length: int, base: int, who: str) -> int:
     return levels
 
 
-def digit_order(levels: Sequence[int], ordering: str) -> list[tuple[int, int]]:
+def digit_order(levels: Sequence[int], ordering: str, *,
+                who: str = "digit_order") -> list[tuple[int, int]]:
     """(axis, level) of each core of a d-dimensional QTT, level 0 the most significant:
     'sequential' puts axis 0's cores first, 'interleaved' goes level by level (equal levels
-    per axis)."""
+    per axis). Errors name ``who``."""
     if ordering == "sequential":
         return [(ax, lev) for ax, n in enumerate(levels) for lev in range(n)]
     if ordering == "interleaved":
         if len(set(levels)) > 1:
-            msg = f"interleaved ordering needs the same number of levels per axis, got {list(levels)}"
+            msg = (f"{who}: interleaved ordering needs the same number of levels per axis, "
+                   f"got {list(levels)}")
             raise ShapeError(msg)
         return [(ax, lev) for lev in range(levels[0]) for ax in range(len(levels))]
-    msg = f"ordering must be 'sequential' or 'interleaved', got {ordering!r}"
+    msg = f"{who}: ordering must be 'sequential' or 'interleaved', got {ordering!r}"
     raise ArgumentError(msg)
 
 
-def _permutation(levels: list[int], ordering: str) -> list[int]:
+def check_binary_qtt(x: Any, who: str) -> None:
+    """TypeError unless x is a TT, ShapeError unless every mode has size 2."""
+    if not isinstance(x, TT):
+        msg = f"{who}: expected a TT, got {type(x).__name__}"
+        raise TypeError(msg)
+    if any(n != 2 for n in x.shape):
+        msg = f"{who}: every mode must have size 2 (a base-2 QTT), got shape {x.shape}"
+        raise ShapeError(msg)
+
+
+def _permutation(levels: list[int], ordering: str, who: str) -> list[int]:
     """Axes of the C-order digit reshape (sequential) in train order."""
     offset = np.cumsum([0, *levels[:-1]])
-    return [int(offset[ax]) + lev for ax, lev in digit_order(levels, ordering)]
+    return [int(offset[ax]) + lev for ax, lev in digit_order(levels, ordering, who=who)]
 
 
 def quantize(array: Any, *, base: int = 2, rtol: float | None = None,
@@ -69,7 +81,7 @@ def quantize(array: Any, *, base: int = 2, rtol: float | None = None,
         msg = "quantize: array must have at least one axis"
         raise ShapeError(msg)
     levels = [_levels(n, base, "quantize") for n in a.shape]
-    perm = _permutation(levels, ordering)
+    perm = _permutation(levels, ordering, "quantize")
     digits = a.reshape([base] * sum(levels)).transpose(perm)
     return TT.from_dense(digits, rtol=rtol, max_rank=max_rank)
 
@@ -85,7 +97,7 @@ def dequantize(x: TT, shape: Sequence[int] | None = None, *,
     if sum(levels) != x.ndim or any(n != base for n in x.shape):
         msg = f"dequantize: shape {tuple(shape)} does not match the train's modes {x.shape}"
         raise ShapeError(msg)
-    perm = _permutation(levels, ordering)
+    perm = _permutation(levels, ordering, "dequantize")
     return x.full().transpose(np.argsort(perm)).reshape(tuple(int(n) for n in shape))
 
 
@@ -259,7 +271,7 @@ def from_function(f: Callable[..., Any], domain: Sequence[Any], n_levels: Any, *
         raise ArgumentError(msg)
     levels = [_check_levels(n, "from_function") for n in counts]
     grids = [grid(d, n, base=base, endpoint=endpoint) for d, n in zip(domains, levels)]
-    order = digit_order(levels, ordering)
+    order = digit_order(levels, ordering, who="from_function")
     weights = np.zeros((len(order), len(levels)), dtype=np.int64)
     for core, (ax, lev) in enumerate(order):
         weights[core, ax] = base ** (levels[ax] - 1 - lev)
@@ -294,7 +306,8 @@ def _coarse_start(f: Callable[..., Any], grids: list[tuple[float, float]], level
     if not np.isfinite(coarse).all():
         msg = "from_function: f returned NaN or Inf"
         raise NumericalError(msg)
-    digits = coarse.reshape([base] * sum(per_axis)).transpose(_permutation(per_axis, ordering))
+    digits = coarse.reshape([base] * sum(per_axis)).transpose(
+        _permutation(per_axis, ordering, "from_function"))
     start = iter(TT.from_dense(digits, rtol=1e-12, max_rank=16).cores)
     cores: list[Any] = []
     for ax, lev in digit_order(levels, ordering):

@@ -24,6 +24,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from lorank.errors import ShapeError
+from lorank.qtt.quantize import check_binary_qtt
 from lorank.tt.matrix import TTMatrix
 from lorank.tt.tensor import TT
 
@@ -58,12 +59,7 @@ def _axis_cores(digits: list[np.ndarray], top: np.ndarray | None) -> list[np.nda
 
 
 def _split(x: TT, levels: Sequence[int] | None, extra: int, who: str) -> list[int]:
-    if not isinstance(x, TT):
-        msg = f"{who}: expected a TT, got {type(x).__name__}"
-        raise TypeError(msg)
-    if any(n != 2 for n in x.shape):
-        msg = f"{who}: every mode must have size 2 (a base-2 QTT), got shape {x.shape}"
-        raise ShapeError(msg)
+    check_binary_qtt(x, who)
     lv = [x.ndim - extra] if levels is None else [int(v) for v in levels]
     if any(v < 1 for v in lv) or sum(lv) + extra * len(lv) != x.ndim:
         msg = (f"{who}: levels {lv} (plus {extra} generator level per axis) do not match "
