@@ -25,9 +25,9 @@ from lorank.linalg._krylov_basis import (
     host,
     orth,
     random_vectors,
-    warn_unconverged,
 )
 from lorank.linalg._results import SVDResult
+from lorank.linalg.lanczos import lanczos_svd, ritz_triplets, thick_restart
 from lorank.linalg.operators import as_operator
 
 __all__ = ["block_lanczos_svd"]
@@ -104,15 +104,13 @@ def block_lanczos_svd(
     size = max(min(wanted, dim) // b * b, -(-(k + b) // b) * b)
     gen = generator(rng)
     if size > dim // b * b:  # too small an operator for blocks of b: one vector at a time
-        from lorank.linalg.lanczos import lanczos_svd
-
         return lanczos_svd(op, k, rtol=rtol, maxiter=maxiter, rng=gen)
     xp = op.xp
     p_basis = xp.zeros((n, size + b), dtype=op.dtype, order="F")
     q_basis = xp.zeros((m, size), dtype=op.dtype, order="F")
     bmat = np.zeros((size, size), dtype=op.dtype)
     p_basis[:, :b] = orth(random_vectors(op, n, b, gen), xp)
-    start, scale, history, worst = 0, 0.0, [], np.inf
+    start, scale, history = 0, 0.0, []
     for restart in range(1, maxiter + 1):
         for col in range(start, size, b):
             op.iteration = restart
@@ -135,22 +133,9 @@ def block_lanczos_svd(
         history.append(worst)
         if worst <= rtol or restart == maxiter:
             break
-        u, s, vh = np.linalg.svd(bmat)
         # Thick restart: the wanted triplets and about half of the others, then the
         # residual block, leaving room for whole blocks.
-        keep = size - b * max(1, (size - k) // (2 * b))  # >= k since size >= k + b
-        right = xp.asarray(vh[:keep].conj().T)
-        p_basis[:, :keep] = p_basis[:, :size] @ right
-        p_basis[:, keep : keep + b] = p_basis[:, size : size + b]
-        q_basis[:, :keep] = q_basis @ xp.asarray(u[:, :keep])
-        bmat[:] = 0
-        bmat[np.arange(keep), np.arange(keep)] = s[:keep]
-        start = keep
-    converged = worst <= rtol
-    if not converged:
-        warn_unconverged(who, restart, worst, rtol)
-    used = u.shape[0]
-    uk = q_basis[:, :used] @ xp.asarray(u[:, :k])
-    vk = p_basis[:, :used] @ xp.asarray(vh[:k].conj().T)
-    return SVDResult(uk, xp.asarray(s[:k]), vk.conj().T, op.n_matvecs, converged, resid,
-                     tuple(history))
+        start = size - b * max(1, (size - k) // (2 * b))  # >= k since size >= k + b
+        thick_restart(p_basis, q_basis, bmat, start, b, xp)
+    return ritz_triplets(op, p_basis, q_basis, (u, s, vh), k, resid, tuple(history), rtol, who,
+                         restart)

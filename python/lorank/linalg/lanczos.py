@@ -155,24 +155,42 @@ def _gkl(op: Any, start_vec: Any, k: int, rtol: float, maxiter: int, size: int,
         history.append(worst)
         if worst <= rtol or restart == maxiter:
             break
-        u, s, vh = np.linalg.svd(b)
         # Thick restart: the wanted triplets, half of the others, and the residual direction.
-        keep = min(size - 1, k + (size - k) // 2)
-        right = xp.asarray(vh[:keep].conj().T)
-        p_basis[:, :keep] = p_basis[:, :size] @ right
-        p_basis[:, keep] = p_basis[:, size]
-        q_basis[:, :keep] = q_basis @ xp.asarray(u[:, :keep])
-        b[:] = 0
-        b[np.arange(keep), np.arange(keep)] = s[:keep]
-        start = keep
-    converged = worst <= rtol
+        start = min(size - 1, k + (size - k) // 2)
+        thick_restart(p_basis, q_basis, b, start, 1, xp)
+    return ritz_triplets(op, p_basis, q_basis, (u, s, vh), k, resid, tuple(history), rtol, who,
+                         restart)
+
+
+def thick_restart(p_basis: Any, q_basis: Any, b: np.ndarray, keep: int, width: int,
+                  xp: Any) -> None:
+    """Restart A P = Q B in place on the first ``keep`` Ritz triplets of B (size x size):
+    P and Q rotated onto them, B their singular values, the residual block (``width``
+    columns after the basis) moved next to them."""
+    size = b.shape[0]
+    u, s, vh = np.linalg.svd(b)
+    p_basis[:, :keep] = p_basis[:, :size] @ xp.asarray(vh[:keep].conj().T)
+    p_basis[:, keep : keep + width] = p_basis[:, size : size + width]
+    q_basis[:, :keep] = q_basis @ xp.asarray(u[:, :keep])
+    b[:] = 0
+    b[np.arange(keep), np.arange(keep)] = s[:keep]
+
+
+def ritz_triplets(op: Any, p_basis: Any, q_basis: Any, svd: tuple[Any, Any, Any], k: int,
+                  resid: Any, history: tuple[float, ...], rtol: float, who: str,
+                  restarts: int) -> SVDResult:
+    """The k leading Ritz triplets from the SVD (u, s, vh) of the projected matrix of the
+    basis in use when the loop stopped, with a ConvergenceWarning when the worst relative
+    residual (the last of ``history``) is above rtol."""
+    u, s, vh = svd
+    converged = history[-1] <= rtol
     if not converged:
-        warn_unconverged(who, restart, worst, rtol)
+        warn_unconverged(who, restarts, history[-1], rtol)
     used = u.shape[0]  # the basis size when it stopped
-    uk = q_basis[:, :used] @ xp.asarray(u[:, :k])
-    vk = p_basis[:, :used] @ xp.asarray(vh[:k].conj().T)
-    return SVDResult(uk, xp.asarray(s[:k]), vk.conj().T, op.n_matvecs, converged, resid,
-                     tuple(history))
+    uk = q_basis[:, :used] @ op.xp.asarray(u[:, :k])
+    vk = p_basis[:, :used] @ op.xp.asarray(vh[:k].conj().T)
+    return SVDResult(uk, op.xp.asarray(s[:k]), vk.conj().T, op.n_matvecs, converged, resid,
+                     history)
 
 
 def _order(theta: np.ndarray, which: str) -> np.ndarray:
