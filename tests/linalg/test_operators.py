@@ -138,8 +138,39 @@ def test_norm_2inf_and_12_find_a_distinct_largest_row(rng, method, least_hits):
     assert got.n_matvecs == 29
 
 
+def test_factored_row_norms_are_unbiased(rng):
+    from lorank.linalg.estimators import _factored_rows
+    from lorank.linalg.operators import as_operator
+
+    a = (np.linalg.qr(rng.standard_normal((40, 25)))[0] / np.arange(1, 26)) @ rng.standard_normal((25, 25))
+    rows = (a**2).sum(axis=1)
+    samples = np.array([_factored_rows(as_operator(a, "t"), 13, np.random.default_rng(s))
+                        for s in range(2000)])
+    se = samples.std(axis=0) / np.sqrt(len(samples))
+    assert np.all(np.abs(samples.mean(axis=0) - rows) <= 4.5 * se + 1e-12 * rows)
+
+
+def test_factored_pp_finds_the_largest_row_on_a_decaying_spectrum():
+    # The figure: a row-scaled 2000 x 1000 matrix, singular values 1/i, 30 products,
+    # the largest row found in >= 95 of 100 seeds (measured 100; 'hutch++' 33, 'hutchinson' 8).
+    from lorank._bench_krylov import known_spectrum
+
+    gen = np.random.default_rng(1)
+    scales = np.linspace(0.2, 1.0, 2000)
+    scales[-1] *= 1.5
+    a = gen.permutation(scales)[:, None] * known_spectrum(2000, 1000, 1 / np.arange(1, 1001))
+    true = np.linalg.norm(a, axis=1).max()
+    found = [norm_2inf(a, n_matvecs=30, method="factored++", rng=s) for s in range(100)]
+    assert all(f.n_matvecs == 30 and f.value <= true * (1 + 1e-12) for f in found)
+    assert sum(abs(f.value - true) <= 1e-12 * true for f in found) >= 95
+    cols = norm_12(a.T.astype(complex), n_matvecs=30, method="factored++", rng=0)
+    assert abs(cols.value - true) <= 1e-12 * true
+
+
 def test_norm_2inf_budget_errors(rng):
     with pytest.raises(ArgumentError, match=">= 7"):
         norm_2inf(rng.standard_normal((5, 4)), n_matvecs=5, method="hutch++")
+    with pytest.raises(ArgumentError, match=">= 7"):
+        norm_2inf(rng.standard_normal((5, 4)), n_matvecs=6, method="factored++")
     with pytest.raises(ArgumentError, match="method"):
         norm_2inf(rng.standard_normal((5, 4)), method="power")

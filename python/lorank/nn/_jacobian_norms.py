@@ -52,6 +52,8 @@ def jacobian_norm_2inf(f: Callable[[Any], Any], x: Any, *, n_matvecs: int = 30,
     parameters of f (and in x): the row is found by :func:`lorank.linalg.norm_2inf` with
     ``n_matvecs`` products, its norm ``||grad f_i(x)||`` recomputed with ``create_graph``.
     A lower bound of the true norm, equal to it when the search found the largest row.
+    ``method``: 'hutchinson', 'hutch++' or 'factored++' (the last for Jacobians with
+    decaying spectra; see :func:`lorank.linalg.norm_2inf`).
     """
     import torch
 
