@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Private bindings of dense kernels, for tests that check them against NumPy.
+#include <cmath>
+#include <vector>
+
 #include "arrays.hpp"
 #include "lorank/core/buffer.hpp"
 #include "lorank/core/lapack.hpp"
@@ -42,6 +45,30 @@ void bind_linalg(py::module_& m) {
       py::arg("a"), py::arg("k"),
       "All eigenvalues (ascending) and the eigenvectors of the k largest, as columns in "
       "ascending order (lorank::lapack::eigh_top).");
+  m.def(
+      "batched_eigvalsh",
+      [](py::array a) {
+        auto arr = bindings::carray<cdouble>::ensure(a);
+        LORANK_CHECK(arr.ndim() >= 2 && arr.shape(arr.ndim() - 1) == arr.shape(arr.ndim() - 2),
+                     ShapeError, "batched_eigvalsh: a must be (..., n, n), got ndim ",
+                     arr.ndim());
+        const index_t n = arr.shape(arr.ndim() - 1);
+        const index_t count = n == 0 ? 0 : arr.size() / (n * n);
+        std::vector<cdouble> work(arr.data(), arr.data() + arr.size());
+        for (const cdouble& z : work)
+          LORANK_CHECK(std::isfinite(z.real()) && std::isfinite(z.imag()), NumericalError,
+                       "batched_eigvalsh: a has non-finite entries");
+        std::vector<py::ssize_t> shape(arr.shape(), arr.shape() + arr.ndim() - 1);
+        py::array_t<double> values(shape);
+        {
+          py::gil_scoped_release nogil;
+          lapack::batched_eigvalsh(count, n, work.data(), values.mutable_data());
+        }
+        return values;
+      },
+      py::arg("a"),
+      "Eigenvalues, descending, of a stack (..., n, n) of Hermitian complex128 matrices "
+      "(lower triangle read): (..., n) float64 (lorank::lapack::batched_eigvalsh).");
   m.def("_simd_level", &lapack::simd_level,
         "Instruction set of lorank's own dense loops: 'avx2+fma' or 'baseline'.");
   m.attr("_buffer_cache_enabled") = detail::buffer_cache_enabled();

@@ -59,6 +59,7 @@ def lanczos_svd_csr(
 def rect_maxvol(
     a: np.ndarray, tol: float, min_rows: int, max_rows: int, maxvol_iter: int,
 ) -> tuple[np.ndarray, np.ndarray, int]: ...
+def batched_eigvalsh(a: np.ndarray) -> np.ndarray: ...
 def qtt_fft(
     cores: Cores, axes: Sequence[Sequence[int]], sign: float, rtol: float,
     max_rank: Sequence[int], method: str,

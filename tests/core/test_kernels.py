@@ -3,15 +3,11 @@
 
 from __future__ import annotations
 
-import os
-import pathlib
-import subprocess
-import sys
-
 import numpy as np
 import pytest
 
 from lorank import _core, errors
+from tests.core._baseline import run_without_avx2
 
 
 def _sym_with_spectrum(values: np.ndarray, rng: np.random.Generator, dtype=np.float64):
@@ -85,12 +81,7 @@ def test_baseline_instruction_set() -> None:
         "b = rng.standard_normal((80, 40)).astype(np.float32); "
         "_check_pairs(b.T @ b, 20, 2e-5)"
     )
-    env = dict(os.environ, LORANK_DISABLE_AVX2="1")
-    root = pathlib.Path(__file__).resolve().parents[2]
-    done = subprocess.run(
-        [sys.executable, "-c", code], env=env, cwd=root, capture_output=True, text=True
-    )
-    assert done.returncode == 0, done.stderr
+    run_without_avx2(code)
     assert _core._simd_level() in ("avx2+fma", "baseline")
 
 

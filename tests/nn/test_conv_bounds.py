@@ -37,6 +37,22 @@ def test_gram_bound_matches_numpy_and_its_gradient_is_exact():
     assert float(value.detach()) == pytest.approx(want, rel=1e-10)
     assert torch.autograd.gradcheck(lambda x: conv_gram_bound(x, (5, 5), n_iter=3),
                                     (_weight(3)[:2, :2].clone().requires_grad_(True),))
+    zeros = conv_gram_bound(w, (6, 6), n_iter=5, padding="zeros")
+    want = conv_norm_bound(w.detach().numpy(), method="gram", input_shape=(6, 6), n_iter=5,
+                           padding="zeros").value
+    assert float(zeros.detach()) == pytest.approx(want, rel=1e-10)
+
+
+def test_gram_bound_of_a_laplacian_is_finite_with_a_finite_gradient():
+    # The symbol vanishes at the zero frequency: no 0/0 in the value or the gradient.
+    lap = torch.zeros(2, 2, 3, 3, dtype=torch.float64)
+    for c in range(2):
+        lap[c, c] = torch.tensor([[0.0, 1, 0], [1, -4, 1], [0, 1, 0]])
+    lap.requires_grad_(True)
+    value = conv_gram_bound(lap, (8, 8), n_iter=10)
+    value.backward()
+    assert float(value.detach()) == pytest.approx(8.0, rel=1e-3)
+    assert torch.isfinite(lap.grad).all()
 
 
 def test_clipping_caps_the_singular_values():

@@ -122,6 +122,8 @@ void LORANK_F77(ssytrd)(const char*, const f_int*, float*, const f_int*, float*,
                         float*, const f_int*, f_int*, flen);
 void LORANK_F77(dsytrd)(const char*, const f_int*, double*, const f_int*, double*, double*,
                         double*, double*, const f_int*, f_int*, flen);
+void LORANK_F77(zhetrd)(const char*, const f_int*, cdouble*, const f_int*, double*, double*,
+                        cdouble*, cdouble*, const f_int*, f_int*, flen);
 void LORANK_F77(ssterf)(const f_int*, float*, float*, f_int*);
 void LORANK_F77(dsterf)(const f_int*, double*, double*, f_int*);
 void LORANK_F77(sormtr)(const char*, const char*, const char*, const f_int*, const f_int*,

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from lorank.errors import ArgumentError
 from lorank.linalg._krylov_basis import generator
 from lorank.spectral.conv import _kernel, _tensor_spectral_norm
 
@@ -38,13 +39,21 @@ def conv_tn_bound(weight: Any, *, n_iter: int = 200, n_starts: int = 4, rng: Any
     return math.sqrt(kern.shape[2] * kern.shape[3]) * value.abs().to(weight.dtype)
 
 
-def conv_gram_bound(weight: Any, input_shape: Any, *, n_iter: int = 6) -> Any:
-    """Differentiable Gram-iteration bound of the circular layer on ``input_shape`` (H, W):
-    the maximum over frequencies of ``||G_t||_F^(1/2^t)`` (a certain upper bound; see
-    :func:`lorank.spectral.conv_norm_bound`), computed in torch end to end."""
+def conv_gram_bound(weight: Any, input_shape: Any, *, n_iter: int = 6,
+                    padding: str = "circular") -> Any:
+    """Differentiable Gram-iteration bound of the layer on ``input_shape`` (H, W): the
+    maximum over frequencies of ``||G_t||_F^(1/2^t)`` (a certain upper bound; see
+    :func:`lorank.spectral.conv_norm_bound`), computed in torch end to end. With
+    ``padding='zeros'`` the frequencies are those of the (H + kh - 1) x (W + kw - 1) torus,
+    whose circular layer bounds the zero-padded one."""
     import torch
 
+    if padding not in ("circular", "zeros"):
+        msg = f"conv_gram_bound: padding must be 'circular' or 'zeros', got {padding!r}"
+        raise ArgumentError(msg)
     h, w = (int(s) for s in input_shape[-2:])
+    if padding == "zeros":
+        h, w = h + weight.shape[2] - 1, w + weight.shape[3] - 1
     mats = torch.fft.fft2(weight.to(torch.float64), s=(h, w)).permute(2, 3, 0, 1)
     if weight.shape[1] > weight.shape[0]:
         mats = mats.conj().transpose(-2, -1)
@@ -52,8 +61,11 @@ def conv_gram_bound(weight: Any, input_shape: Any, *, n_iter: int = 6) -> Any:
     g = mats
     for t in range(n_iter + 1):
         fro = torch.linalg.matrix_norm(g)  # Frobenius
+        live = fro > 0  # a zero frequency matrix (a Laplacian's at 0) stays zero
+        fro = torch.where(live, fro, torch.ones_like(fro))
         if t == n_iter:
-            bound = torch.exp((torch.log(fro) + log_scale) / 2.0**t)
+            bound = torch.where(live, torch.exp((torch.log(fro) + log_scale) / 2.0**t),
+                                torch.zeros_like(fro))
             return bound.max().to(weight.dtype)
         g = g / fro[..., None, None]
         log_scale = 2.0 * (log_scale + torch.log(fro))
@@ -93,8 +105,6 @@ def spectral_normalize_conv(weight: Any, *, target: float = 1.0, input_shape: An
     host = weight.detach().cpu().numpy() if hasattr(weight, "detach") else np.asarray(weight)
     kern = _kernel(host, "spectral_normalize_conv")
     if not (isinstance(target, (int, float)) and target > 0 and math.isfinite(target)):
-        from lorank.errors import ArgumentError
-
         msg = f"spectral_normalize_conv: target must be a positive number, got {target!r}"
         raise ArgumentError(msg)
     norm = (conv_norm(kern, input_shape).value if input_shape is not None

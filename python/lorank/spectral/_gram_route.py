@@ -22,6 +22,8 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from lorank import _core
+
 __all__ = ["gram_singular_values"]
 
 _CLOSE_TO_SINGULAR = 1e-6
@@ -41,7 +43,7 @@ def _offset_kernel(kern: np.ndarray) -> np.ndarray:
 
 def _gram_blocks(kern: np.ndarray, h: int, w: int) -> Iterator[tuple[int, np.ndarray]]:
     """(first row u, Gram matrices (rows, W//2 + 1, c, c)) over the half grid, in blocks of
-    at most ~2^26 complex entries."""
+    at most ~2^20 complex entries (16 MB: the Gram matrices are consumed while in cache)."""
     _, _, kh, kw = kern.shape
     n = _offset_kernel(kern)
     c = n.shape[0]
@@ -51,7 +53,7 @@ def _gram_blocks(kern: np.ndarray, h: int, w: int) -> Iterator[tuple[int, np.nda
     taps = along_w.transpose(2, 3, 0, 1).reshape(2 * kh - 1, -1)
     offsets = np.arange(2 * kh - 1) - (kh - 1)
     phases = np.exp(-2j * np.pi * np.outer(np.arange(h), offsets) / h)  # (H, 2kh - 1)
-    block = max(1, 2**26 // (nv * c * c))
+    block = max(1, 2**20 // (nv * c * c))
     for start in range(0, h, block):
         rows = phases[start : start + block]
         yield start, (rows @ taps).reshape(rows.shape[0], nv, c, c)
@@ -67,7 +69,7 @@ def gram_singular_values(kern: np.ndarray, h: int, w: int) -> np.ndarray | None:
         return None
     parts = []
     for start, gram in _gram_blocks(kern, h, w):
-        lam = np.linalg.eigvalsh(gram)[..., ::-1]  # descending
+        lam = _core.batched_eigvalsh(gram)  # descending
         near = lam[..., -1] < _CLOSE_TO_SINGULAR * lam[..., 0]
         sv = np.sqrt(np.maximum(lam, 0.0))
         if near.any():

@@ -221,6 +221,7 @@ def _tensor_spectral_norm(kernel: np.ndarray, n_iter: int, n_starts: int, rtol: 
 def conv_norm_bound(
     kernel: Any, *, method: str = "tn", input_shape: Any = None, n_iter: int = 200,
     n_starts: int = 4, rtol: float = 1e-10, rng: Any = None, n_grid: int = 64,
+    padding: str = "circular",
 ) -> NormEstimate:
     """Upper bound on the spectral norm of a convolution layer that holds for every input
     size and for zero and circular padding.
@@ -239,7 +240,15 @@ def conv_norm_bound(
     and G_{t+1} = G_t^H G_t, ``s_max(K_hat) <= ||G_t||_F^(1 / 2^t)`` for every t, so the
     maximum over frequencies after ``n_iter`` steps (at most 30) is a certain upper bound for
     the circular layer on that grid (``guaranteed=True``), converging to the exact norm
-    super-linearly. Cost: O(n_iter H W c^3).
+    super-linearly. Cost: O(n_iter H W c^3). With ``padding='zeros'`` it bounds the
+    zero-padded layer on ``input_shape`` instead, through the circular layer on the
+    (H + kh - 1) x (W + kw - 1) torus: an input supported on H x W, convolved circularly on
+    that torus, never wraps onto its own support, so the zero-padded layer (any padding of at
+    most k - 1 per axis, any stride) is that circular operator between an isometric embedding
+    and a coordinate restriction, and its norm is at most the circular one (the bridge from
+    circular to zero padding of Delattre, Barthelemy, Allauzen, "Spectral norm of
+    convolutional layers with circular and zero paddings", 2024; this step and its proof are
+    ours).
 
     ``method='reshape'``: ``sqrt(kh kw)`` times the smallest spectral norm of four reshapes
     of the kernel (Singla and Feizi, ICLR 2021); ``history`` holds all four. Certified, for
@@ -272,9 +281,15 @@ def conv_norm_bound(
     n_iter = check_count(n_iter, "n_iter", who)
     if method == "gram":
         if input_shape is None:
-            msg = f"{who}: method='gram' bounds the circular layer on a grid: give input_shape"
+            msg = f"{who}: method='gram' bounds the layer on a grid: give input_shape"
             raise ArgumentError(msg)
-        return _gram_iteration(kern, _grid(input_shape, kern, who), min(n_iter, 30))
+        if padding not in ("circular", "zeros"):
+            msg = f"{who}: padding must be 'circular' or 'zeros', got {padding!r}"
+            raise ArgumentError(msg)
+        h, w = _grid(input_shape, kern, who)
+        if padding == "zeros":
+            h, w = h + kern.shape[2] - 1, w + kern.shape[3] - 1
+        return _gram_iteration(kern, (h, w), min(n_iter, 30))
     n_starts = check_count(n_starts, "n_starts", who)
     rtol = check_tol(rtol, who)
     sigma, history, _ = _tensor_spectral_norm(kern, n_iter, n_starts, rtol, generator(rng))
@@ -294,12 +309,14 @@ def _gram_iteration(kern: np.ndarray, grid: tuple[int, int], n_iter: int) -> Nor
         log_scale = np.zeros(g.shape[:2])  # g = G_t / exp(log_scale)
         for t in range(n_iter + 1):
             fro = np.linalg.norm(g, axis=(2, 3))
-            bound = np.exp((np.log(np.maximum(fro, 1e-300)) + log_scale) / 2.0**t)
+            live = fro > 0  # a zero frequency matrix stays zero and bounds nothing
+            fro = np.where(live, fro, 1.0)
+            bound = np.where(live, np.exp((np.log(fro) + log_scale) / 2.0**t), 0.0)
             history[t] = max(history[t], float(bound.max()))
             if t == n_iter:
                 break
             g = g / fro[..., None, None]  # rescale before squaring: no overflow
-            log_scale = 2.0 * (log_scale + np.log(np.maximum(fro, 1e-300)))
+            log_scale = 2.0 * (log_scale + np.log(fro))
             g = g.conj().transpose(0, 1, 3, 2) @ g
     value = float(history[-1])
     return NormEstimate(value, 0.0, value, 0, True, tuple(history.tolist()), "gram",
