@@ -42,6 +42,37 @@ def test_circular_singular_values_equal_the_dense_jacobians(rng, c_out, c_in, ks
     assert got.size == shape * (shape + 1) * min(c_out, c_in)
 
 
+@pytest.mark.parametrize("kind", ["graded", "rank_deficient"])
+def test_atol_is_the_accuracy_of_every_singular_value(rng, kind):
+    # The Gram route's weak spot is a nearly singular frequency: 'graded' puts singular
+    # values 1e-4, 1e-5 and 1e-7 (relative) at the zero frequency of a square layer, where
+    # the Gram eigenvalues alone are off by ~1e-11 to 1e-8; 'rank_deficient' has exactly
+    # singular frequencies. Every value must be within atol times its frequency's largest
+    # of the SVD per frequency (Sedghi et al.'s formula on the full grid).
+    kernel = rng.standard_normal((24, 24, 3, 3))
+    if kind == "graded":
+        u, s, vh = np.linalg.svd(kernel.sum(axis=(2, 3)))  # the zero frequency's matrix
+        s_new = s.copy()
+        s_new[-3:] = s[0] * np.array([1e-4, 1e-5, 1e-7])
+        kernel[:, :, 1, 1] += (u * (s_new - s)) @ vh
+    else:
+        kernel = np.einsum("ir,jr,rkl->ijkl", rng.standard_normal((24, 6)),
+                           rng.standard_normal((24, 6)), rng.standard_normal((6, 3, 3)))
+    n = 8
+    mats = np.fft.fft2(kernel, s=(n, n), axes=(2, 3)).transpose(2, 3, 0, 1)
+    per_freq = np.linalg.svd(mats, compute_uv=False)
+    scale = per_freq[..., 0].max()
+    want = np.sort(per_freq.ravel())[::-1]
+    for atol in (1e-8, 1e-10, 1e-12):
+        got = conv_singular_values(kernel, (n, n), atol=atol)
+        # the per-frequency scale is at most the global one: compare against atol * s_max
+        assert np.abs(got - want).max() <= atol * scale
+    exact = conv_singular_values(kernel, (n, n), atol=0.0)
+    assert np.abs(exact - want).max() <= 1e-13 * scale
+    with pytest.raises(ArgumentError, match="atol"):
+        conv_singular_values(kernel, (n, n), atol=1.5)
+
+
 def test_norms_for_both_paddings(rng):
     kernel = rng.standard_normal((4, 3, 3, 3))
     circ = conv_norm(kernel, (6, 6))

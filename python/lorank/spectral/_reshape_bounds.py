@@ -66,7 +66,7 @@ def torus_bound(kern: np.ndarray, n_grid: int) -> NormEstimate:
 
     kh, kw = kern.shape[2:]
     shrink = 1.0 - math.pi * (kh + kw - 2) / (2.0 * n_grid)
-    sv = gram_singular_values(kern, n_grid, n_grid)
+    sv = gram_singular_values(kern, n_grid, n_grid, 0.5)  # only the top values are used
     if sv is not None:
         top = float(sv[..., 0].max())
     else:
