@@ -54,15 +54,15 @@ void bind_linalg(py::module_& m) {
                      arr.ndim());
         const index_t n = arr.shape(arr.ndim() - 1);
         const index_t count = n == 0 ? 0 : arr.size() / (n * n);
-        std::vector<cdouble> work(arr.data(), arr.data() + arr.size());
-        for (const cdouble& z : work)
-          LORANK_CHECK(std::isfinite(z.real()) && std::isfinite(z.imag()), NumericalError,
-                       "batched_eigvalsh: a has non-finite entries");
+        const cdouble* data = arr.data();
+        for (py::ssize_t i = 0; i < arr.size(); ++i)
+          LORANK_CHECK(std::isfinite(data[i].real()) && std::isfinite(data[i].imag()),
+                       NumericalError, "batched_eigvalsh: a has non-finite entries");
         std::vector<py::ssize_t> shape(arr.shape(), arr.shape() + arr.ndim() - 1);
         py::array_t<double> values(shape);
         {
           py::gil_scoped_release nogil;
-          lapack::batched_eigvalsh(count, n, work.data(), values.mutable_data());
+          lapack::batched_eigvalsh(count, n, data, values.mutable_data());
         }
         return values;
       },

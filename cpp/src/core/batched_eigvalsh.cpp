@@ -136,18 +136,20 @@ void tridiagonal_by_hetrd(f_int n, cdouble* a, double* d, double* e, std::vector
 
 }  // namespace
 
-void batched_eigvalsh(index_t count, index_t n, cdouble* a, double* w) {
+void batched_eigvalsh(index_t count, index_t n, const cdouble* a, double* w) {
   if (n == 0) return;
   const bool own = detail::cpu_has_avx2_fma() && n <= kMaxOwnReduction;
   std::vector<double> ar(own ? n * n : 0), ai(own ? n * n : 0), scratch(own ? 4 * n : 0);
   std::vector<double> d(n), e(n);
-  std::vector<cdouble> work;
+  std::vector<cdouble> copy, work;
   for (index_t b = 0; b < count; ++b) {
-    cdouble* mat = a + b * n * n;
-    if (own && split_hermitian(n, mat, ar.data(), ai.data()))
+    const cdouble* mat = a + b * n * n;
+    if (own && split_hermitian(n, mat, ar.data(), ai.data())) {
       tridiagonalize_split(n, ar.data(), ai.data(), d.data(), e.data(), scratch.data());
-    else
-      tridiagonal_by_hetrd(static_cast<f_int>(n), mat, d.data(), e.data(), work);
+    } else {
+      copy.assign(mat, mat + n * n);  // hetrd works in place
+      tridiagonal_by_hetrd(static_cast<f_int>(n), copy.data(), d.data(), e.data(), work);
+    }
     const f_int fn = static_cast<f_int>(n);
     f_int info = 0;
     LORANK_F77(dsterf)(&fn, d.data(), e.data(), &info);  // ascending
