@@ -238,8 +238,10 @@ def complete_tt(
     did on 20^6 grids even for rank-1 data (signs scattered against the data's); from the
     default start (the mean plus 1% noise) a positive 20^10 tensor of rank 5 (uniform [0, 1]
     cores) is completed from 10^5 samples to 4e-7 held-out error in 21 iterations. Zero-mean
-    random trains (Gaussian cores) on such grids still stall from every start tried: give
-    ``x0`` from a better guess when you have one.
+    random trains (Gaussian cores) on such grids still stall from every start tried, and so
+    do a rank-adaptive schedule (rank 1 upwards, one bond at a time) and a plain ALS, which
+    converge only from starts near the truth: give ``x0`` from a better guess when you have
+    one.
 
     Reference: M. Steinlechner, "Riemannian optimization for high-dimensional tensor
     completion", SIAM J. Sci. Comput. 38(5), 2016.
