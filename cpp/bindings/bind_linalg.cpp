@@ -48,27 +48,48 @@ void bind_linalg(py::module_& m) {
   m.def(
       "batched_eigvalsh",
       [](py::array a) {
-        auto arr = bindings::carray<cdouble>::ensure(a);
-        LORANK_CHECK(arr.ndim() >= 2 && arr.shape(arr.ndim() - 1) == arr.shape(arr.ndim() - 2),
-                     ShapeError, "batched_eigvalsh: a must be (..., n, n), got ndim ",
-                     arr.ndim());
-        const index_t n = arr.shape(arr.ndim() - 1);
-        const index_t count = n == 0 ? 0 : arr.size() / (n * n);
-        const cdouble* data = arr.data();
-        for (py::ssize_t i = 0; i < arr.size(); ++i)
-          LORANK_CHECK(std::isfinite(data[i].real()) && std::isfinite(data[i].imag()),
-                       NumericalError, "batched_eigvalsh: a has non-finite entries");
-        std::vector<py::ssize_t> shape(arr.shape(), arr.shape() + arr.ndim() - 1);
+        using Strided = py::array_t<cdouble, py::array::forcecast>;
+        auto arr = Strided::ensure(a);
+        const auto nd = arr.ndim();
+        LORANK_CHECK(nd >= 2 && arr.shape(nd - 1) == arr.shape(nd - 2), ShapeError,
+                     "batched_eigvalsh: a must be (..., n, n), got ndim ", nd);
+        const index_t n = arr.shape(nd - 1);
+        const auto item = static_cast<py::ssize_t>(sizeof(cdouble));
+        // Each matrix must be C-contiguous; the stack may be strided (a view of columns).
+        if (n > 1 && (arr.strides(nd - 1) != item || arr.strides(nd - 2) != n * item))
+          arr = bindings::carray<cdouble>::ensure(arr);
+        std::vector<py::ssize_t> lead(arr.shape(), arr.shape() + nd - 2);
+        index_t count = 1;
+        for (auto s : lead) count *= s;
+        std::vector<const cdouble*> mats(n == 0 ? 0 : count);
+        const char* base = reinterpret_cast<const char*>(arr.data());
+        std::vector<py::ssize_t> idx(lead.size(), 0);
+        for (index_t b = 0; b < static_cast<index_t>(mats.size()); ++b) {
+          py::ssize_t offset = 0;
+          for (std::size_t k = 0; k < lead.size(); ++k) offset += idx[k] * arr.strides(k);
+          mats[b] = reinterpret_cast<const cdouble*>(base + offset);
+          for (std::size_t k = lead.size(); k-- > 0;) {  // next multi-index, last axis fastest
+            if (++idx[k] < lead[k]) break;
+            idx[k] = 0;
+          }
+          for (index_t i = 0; i < n * n; ++i)
+            LORANK_CHECK(std::isfinite(mats[b][i].real()) && std::isfinite(mats[b][i].imag()),
+                         NumericalError, "batched_eigvalsh: a has non-finite entries");
+        }
+        std::vector<py::ssize_t> shape(lead);
+        shape.push_back(n);
         py::array_t<double> values(shape);
         {
           py::gil_scoped_release nogil;
-          lapack::batched_eigvalsh(count, n, data, values.mutable_data());
+          lapack::batched_eigvalsh(static_cast<index_t>(mats.size()), n, mats.data(),
+                                   values.mutable_data());
         }
         return values;
       },
       py::arg("a"),
       "Eigenvalues, descending, of a stack (..., n, n) of Hermitian complex128 matrices "
-      "(lower triangle read): (..., n) float64 (lorank::lapack::batched_eigvalsh).");
+      "(lower triangle read; the stack may be a strided view, each matrix C-contiguous): "
+      "(..., n) float64 (lorank::lapack::batched_eigvalsh).");
   m.def("_simd_level", &lapack::simd_level,
         "Instruction set of lorank's own dense loops: 'avx2+fma' or 'baseline'.");
   m.attr("_buffer_cache_enabled") = detail::buffer_cache_enabled();

@@ -40,6 +40,17 @@ def test_leading_axes_and_only_the_lower_triangle_is_read(rng: np.random.Generat
                                atol=1e-13 * np.abs(twin(a)).max())
 
 
+def test_strided_stacks_are_read_in_place(rng: np.random.Generator) -> None:
+    a = _hermitian_stack(24, 9, rng).reshape(4, 6, 9, 9)
+    view = a[1:4, ::2]  # a strided stack of contiguous matrices
+    np.testing.assert_array_equal(_core.batched_eigvalsh(view),
+                                  _core.batched_eigvalsh(np.ascontiguousarray(view)))
+    _check(view)
+    transposed = a.transpose(0, 1, 3, 2)  # matrices not contiguous: copied, conj(A) = A^T
+    np.testing.assert_allclose(_core.batched_eigvalsh(transposed), twin(a), rtol=0,
+                               atol=1e-13 * np.abs(twin(a)).max())
+
+
 @pytest.mark.parametrize("kind", ["diagonal", "repeated", "graded", "rank_one", "zero"])
 def test_structured_spectra(kind: str, rng: np.random.Generator) -> None:
     n = 40

@@ -136,14 +136,14 @@ void tridiagonal_by_hetrd(f_int n, cdouble* a, double* d, double* e, std::vector
 
 }  // namespace
 
-void batched_eigvalsh(index_t count, index_t n, const cdouble* a, double* w) {
+void batched_eigvalsh(index_t count, index_t n, const cdouble* const* mats, double* w) {
   if (n == 0) return;
   const bool own = detail::cpu_has_avx2_fma() && n <= kMaxOwnReduction;
   std::vector<double> ar(own ? n * n : 0), ai(own ? n * n : 0), scratch(own ? 4 * n : 0);
   std::vector<double> d(n), e(n);
   std::vector<cdouble> copy, work;
   for (index_t b = 0; b < count; ++b) {
-    const cdouble* mat = a + b * n * n;
+    const cdouble* mat = mats[b];
     if (own && split_hermitian(n, mat, ar.data(), ai.data())) {
       tridiagonalize_split(n, ar.data(), ai.data(), d.data(), e.data(), scratch.data());
     } else {

@@ -60,9 +60,11 @@ def _gram_blocks(kern: np.ndarray, h: int, w: int) -> Iterator[tuple[int, np.nda
     offsets = np.arange(2 * kh - 1) - (kh - 1)
     phases = np.exp(-2j * np.pi * np.outer(np.arange(h), offsets) / h)  # (H, 2kh - 1)
     block = max(1, 2**20 // (nv * c * c))
+    out = np.empty((min(block, h), taps.shape[1]), dtype=np.complex128)  # reused: no page faults
     for start in range(0, h, block):
         rows = phases[start : start + block]
-        yield start, (rows @ taps).reshape(rows.shape[0], nv, c, c)
+        gram = np.matmul(rows, taps, out=out[: rows.shape[0]])
+        yield start, gram.reshape(rows.shape[0], nv, c, c)
 
 
 def gram_singular_values(kern: np.ndarray, h: int, w: int, atol: float) -> np.ndarray | None:
@@ -76,15 +78,27 @@ def gram_singular_values(kern: np.ndarray, h: int, w: int, atol: float) -> np.nd
         return None
     # s_min / s_max below kappa eps / (2 atol): the Gram route cannot promise atol there
     ratio = (_KAPPA_PER_SQRT_C * np.sqrt(c) * np.finfo(np.float64).eps / (2.0 * atol)) ** 2
-    parts = []
+    # A real kernel's Gram matrices at (u, v) and (H - u, v) are conjugate for v = 0 and
+    # v = W/2 (the columns that are their own mirror): those take u <= H/2 only.
+    nv = w // 2 + 1
+    half = h // 2
+    edges = [0] + ([nv - 1] if w % 2 == 0 and nv > 1 else [])
+    inner = slice(1, nv - 1 if w % 2 == 0 else nv)
+    lam = np.empty((h, nv, c))
     for start, gram in _gram_blocks(kern, h, w):
-        lam = _core.batched_eigvalsh(gram)  # descending
-        near = lam[..., -1] < ratio * lam[..., 0]
-        sv = np.sqrt(np.maximum(lam, 0.0))
-        if near.any():
-            sv[near] = _exact(kern, h, w, start, np.argwhere(near))
-        parts.append(sv)
-    return np.concatenate(parts, axis=0)
+        rows = gram.shape[0]
+        lam[start : start + rows, inner] = _core.batched_eigvalsh(gram[:, inner])  # descending
+        upto = min(rows, half + 1 - start)
+        for col in edges:
+            if upto > 0:
+                lam[start : start + upto, col] = _core.batched_eigvalsh(gram[:upto, col])
+    for col in edges:
+        lam[half + 1 :, col] = lam[h - np.arange(half + 1, h), col]
+    near = lam[..., -1] < ratio * lam[..., 0]
+    sv = np.sqrt(np.maximum(lam, 0.0))
+    if near.any():
+        sv[near] = _exact(kern, h, w, 0, np.argwhere(near))
+    return sv
 
 
 def _exact(kern: np.ndarray, h: int, w: int, start: int, where: np.ndarray) -> np.ndarray:

@@ -103,16 +103,15 @@ template <class T>
 index_t eigh_top(index_t n, T* a, index_t lda, real_t<T>* w,
                  const std::function<index_t(const real_t<T>*)>& count);
 
-/// Eigenvalues, descending, of `count` Hermitian matrices of order n stored row-major one
-/// after another in `a` (count x n x n, lower triangle read), into `w`
-/// (count x n). Each matrix is reduced to a real tridiagonal one by Householder reflections
+/// Eigenvalues, descending, of `count` Hermitian matrices of order n, each stored row-major
+/// (n x n, contiguous, lower triangle read) at `mats[b]`, into `w` (count x n). Each matrix is reduced to a real tridiagonal one by Householder reflections
 /// and its eigenvalues found by the root-free QR iteration (sterf): with AVX2 and order <= 80,
 /// by our unit-stride reduction on split real and imaginary parts (1.1-1.3x LAPACK's hetd2 at
 /// orders 32-64 on the dev box, whose level-2 BLAS is already vectorized); otherwise, or when
 /// the entries' range needs LAPACK's scaling, by hetrd. No eigenvectors, no workspace query
 /// per matrix, GIL released by the binding. The caller is the batch of Gram matrices of a
 /// convolution's symbol (lorank.spectral.conv_singular_values).
-void batched_eigvalsh(index_t count, index_t n, const cdouble* a, double* w);
+void batched_eigvalsh(index_t count, index_t n, const cdouble* const* mats, double* w);
 
 /// The instruction set lorank's own dense loops (tridiagonal reduction) run with on this
 /// CPU: "avx2+fma", or "baseline" (x86-64 SSE2, other architectures, or the environment
