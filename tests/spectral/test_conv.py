@@ -73,6 +73,18 @@ def test_atol_is_the_accuracy_of_every_singular_value(rng, kind):
         conv_singular_values(kernel, (n, n), atol=1.5)
 
 
+def test_svd_fallback_runs_in_batches(rng, monkeypatch):
+    # atol far below the Gram route's reach sends every frequency to the SVD; in batches of
+    # one frequency the values are those of the SVD route itself.
+    import lorank.spectral._gram_route as gram_route
+
+    kernel = rng.standard_normal((6, 5, 3, 3))
+    want = conv_singular_values(kernel, (6, 7), atol=0.0)
+    monkeypatch.setattr(gram_route, "_SVD_BATCH_ENTRIES", 1)
+    got = conv_singular_values(kernel, (6, 7), atol=1e-17)
+    np.testing.assert_allclose(got, want, rtol=0, atol=1e-14 * want[0])
+
+
 def test_norms_for_both_paddings(rng):
     kernel = rng.standard_normal((4, 3, 3, 3))
     circ = conv_norm(kernel, (6, 6))

@@ -33,6 +33,7 @@ from lorank import _core
 __all__ = ["gram_singular_values"]
 
 _KAPPA_PER_SQRT_C = 4.0  # the error model's kappa / sqrt(c), with margin over the measured 2.4
+_SVD_BATCH_ENTRIES = 2**24  # frequencies redone by SVD go in batches of ~256 MB of matrices
 
 
 def _offset_kernel(kern: np.ndarray) -> np.ndarray:
@@ -96,8 +97,11 @@ def gram_singular_values(kern: np.ndarray, h: int, w: int, atol: float) -> np.nd
         lam[half + 1 :, col] = lam[h - np.arange(half + 1, h), col]
     near = lam[..., -1] < ratio * lam[..., 0]
     sv = np.sqrt(np.maximum(lam, 0.0))
-    if near.any():
-        sv[near] = _exact(kern, h, w, 0, np.argwhere(near))
+    where = np.argwhere(near)
+    chunk = max(1, _SVD_BATCH_ENTRIES // (kern.shape[0] * c))
+    for first in range(0, len(where), chunk):
+        part = where[first : first + chunk]
+        sv[part[:, 0], part[:, 1]] = _exact(kern, h, w, 0, part)
     return sv
 
 
