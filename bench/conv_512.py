@@ -26,9 +26,9 @@ def main() -> None:
     redone = [0]
     exact = gram_route._exact
 
-    def counting(kern, h, w, start, where):  # count the frequencies sent to the SVD
+    def counting(kern, h, w, where):  # count the frequencies sent to the SVD
         redone[0] += len(where)
-        return exact(kern, h, w, start, where)
+        return exact(kern, h, w, where)
 
     gram_route._exact = counting
     for n in sizes:

@@ -18,7 +18,7 @@ import numpy as np
 
 from lorank.errors import ArgumentError
 from lorank.linalg._krylov_basis import generator
-from lorank.spectral.conv import _kernel, _tensor_spectral_norm
+from lorank.spectral.conv import _gram_grid, _kernel, _tensor_spectral_norm
 
 __all__ = ["clip_conv_singular_values", "conv_gram_bound", "conv_tn_bound",
            "spectral_normalize_conv"]
@@ -48,12 +48,8 @@ def conv_gram_bound(weight: Any, input_shape: Any, *, n_iter: int = 6,
     whose circular layer bounds the zero-padded one."""
     import torch
 
-    if padding not in ("circular", "zeros"):
-        msg = f"conv_gram_bound: padding must be 'circular' or 'zeros', got {padding!r}"
-        raise ArgumentError(msg)
-    h, w = (int(s) for s in input_shape[-2:])
-    if padding == "zeros":
-        h, w = h + weight.shape[2] - 1, w + weight.shape[3] - 1
+    h, w = _gram_grid(tuple(int(s) for s in input_shape[-2:]), tuple(weight.shape[2:]), padding,
+                     "conv_gram_bound")
     mats = torch.fft.fft2(weight.to(torch.float64), s=(h, w)).permute(2, 3, 0, 1)
     if weight.shape[1] > weight.shape[0]:
         mats = mats.conj().transpose(-2, -1)

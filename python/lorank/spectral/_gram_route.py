@@ -89,9 +89,9 @@ def gram_singular_values(kern: np.ndarray, h: int, w: int, atol: float) -> np.nd
     for start, gram in _gram_blocks(kern, h, w):
         rows = gram.shape[0]
         lam[start : start + rows, inner] = _core.batched_eigvalsh(gram[:, inner])  # descending
-        upto = min(rows, half + 1 - start)
-        for col in edges:
-            if upto > 0:
+        upto = min(rows, half + 1 - start)  # rows u <= H/2 in this block
+        if upto > 0:
+            for col in edges:
                 lam[start : start + upto, col] = _core.batched_eigvalsh(gram[:upto, col])
     for col in edges:
         lam[half + 1 :, col] = lam[h - np.arange(half + 1, h), col]
@@ -101,14 +101,14 @@ def gram_singular_values(kern: np.ndarray, h: int, w: int, atol: float) -> np.nd
     chunk = max(1, _SVD_BATCH_ENTRIES // (kern.shape[0] * c))
     for first in range(0, len(where), chunk):
         part = where[first : first + chunk]
-        sv[part[:, 0], part[:, 1]] = _exact(kern, h, w, 0, part)
+        sv[part[:, 0], part[:, 1]] = _exact(kern, h, w, part)
     return sv
 
 
-def _exact(kern: np.ndarray, h: int, w: int, start: int, where: np.ndarray) -> np.ndarray:
-    """SVD singular values of K_hat at the frequencies (start + rows, cols) in ``where``."""
+def _exact(kern: np.ndarray, h: int, w: int, where: np.ndarray) -> np.ndarray:
+    """SVD singular values of K_hat at the frequencies (u, v) listed in ``where``."""
     _, _, kh, kw = kern.shape
-    u = (start + where[:, 0])[:, None]
+    u = where[:, 0][:, None]
     v = where[:, 1][:, None]
     pu = np.exp(-2j * np.pi * u * np.arange(kh)[None, :] / h)  # (F, kh)
     pv = np.exp(-2j * np.pi * v * np.arange(kw)[None, :] / w)  # (F, kw)

@@ -293,13 +293,8 @@ def conv_norm_bound(
         if input_shape is None:
             msg = f"{who}: method='gram' bounds the layer on a grid: give input_shape"
             raise ArgumentError(msg)
-        if padding not in ("circular", "zeros"):
-            msg = f"{who}: padding must be 'circular' or 'zeros', got {padding!r}"
-            raise ArgumentError(msg)
-        h, w = _grid(input_shape, kern, who)
-        if padding == "zeros":
-            h, w = h + kern.shape[2] - 1, w + kern.shape[3] - 1
-        return _gram_iteration(kern, (h, w), min(n_iter, 30))
+        grid = _gram_grid(_grid(input_shape, kern, who), kern.shape[2:], padding, who)
+        return _gram_iteration(kern, grid, min(n_iter, 30))
     n_starts = check_count(n_starts, "n_starts", who)
     rtol = check_tol(rtol, who)
     sigma, history, _ = _tensor_spectral_norm(kern, n_iter, n_starts, rtol, generator(rng))
@@ -307,6 +302,19 @@ def conv_norm_bound(
     bound = scale * sigma
     return NormEstimate(bound, 0.0, bound, 0, True, tuple(scale * h for h in history), "tn",
                         guaranteed=False)
+
+
+def _gram_grid(grid: tuple[int, int], kernel_size: tuple[int, int], padding: str,
+              who: str) -> tuple[int, int]:
+    """The grid of the circular layer whose Gram-iteration bound covers the layer with
+    ``padding`` on ``grid``: the grid itself, or the (H + kh - 1) x (W + kw - 1) torus for
+    zero padding (see :func:`conv_norm_bound`)."""
+    if padding not in ("circular", "zeros"):
+        msg = f"{who}: padding must be 'circular' or 'zeros', got {padding!r}"
+        raise ArgumentError(msg)
+    if padding == "circular":
+        return grid
+    return grid[0] + kernel_size[0] - 1, grid[1] + kernel_size[1] - 1
 
 
 def _gram_iteration(kern: np.ndarray, grid: tuple[int, int], n_iter: int) -> NormEstimate:
