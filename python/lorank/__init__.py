@@ -13,7 +13,7 @@ from lorank._loader import preload_blas
 
 preload_blas()
 
-from lorank import errors, linalg, manifold, qtt, spectral, tt  # noqa: E402
+from lorank import errors, linalg, manifold, models, qtt, solve, spectral, tt  # noqa: E402
 from lorank._config import show_config  # noqa: E402
 from lorank._results import CrossResult, CrossSweep, RoundInfo  # noqa: E402
 from lorank.io import load, save  # noqa: E402
@@ -23,6 +23,6 @@ __version__ = "0.1.0"
 
 __all__ = [
     "TT", "TTMatrix", "CrossResult", "CrossSweep", "RoundInfo", "cross", "errors", "linalg", "load",
-    "manifold", "qtt", "spectral",
+    "manifold", "models", "qtt", "solve", "spectral",
     "save", "show_config", "tt",
 ]

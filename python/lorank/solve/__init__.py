@@ -1,0 +1,13 @@
+# SPDX-License-Identifier: MIT
+"""Low-rank eigensolvers and linear solvers.
+
+TT eigensolvers (:func:`eigsh`: two-site DMRG and the block TT-ALS), TT linear solvers
+(:func:`amen`), and eigensolvers on fixed-rank matrix manifolds (:func:`jacobi_davidson`).
+"""
+
+from __future__ import annotations
+
+from lorank.solve._results import EigResult, SolveResult, SweepRecord
+from lorank.solve.eigsh import eigsh, residual_norms
+
+__all__ = ["EigResult", "SolveResult", "SweepRecord", "eigsh", "residual_norms"]

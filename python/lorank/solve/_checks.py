@@ -1,0 +1,70 @@
+# SPDX-License-Identifier: MIT
+"""Argument checks shared by the TT solvers."""
+
+from __future__ import annotations
+
+import numbers
+import warnings
+from typing import Any
+
+import numpy as np
+
+from lorank.errors import ArgumentError, DeviceMismatchError, NumericalError, ShapeError
+from lorank.tt.matrix import TTMatrix
+
+
+def square_operator(A: Any, who: str) -> tuple[int, ...]:
+    """The mode sizes of a square TT-matrix on the CPU with finite cores."""
+    if not isinstance(A, TTMatrix):
+        msg = f"{who}: A must be a TTMatrix, got {type(A).__name__}"
+        raise TypeError(msg)
+    if A.row_shape != A.col_shape:
+        msg = f"{who}: A must have equal row and column modes, got {A.row_shape} and {A.col_shape}"
+        raise ShapeError(msg)
+    if A.device != "cpu":
+        msg = f"{who}: the TT solvers run on the CPU; A lives on {A.device} (use A.to('cpu'))"
+        raise DeviceMismatchError(msg)
+    if not all(np.all(np.isfinite(c)) for c in A.cores):
+        msg = f"{who}: A has NaN or Inf entries"
+        raise NumericalError(msg)
+    return A.row_shape
+
+
+def check_hermitian(A: TTMatrix, who: str, rtol: float = 1e-10) -> None:
+    """``||A - A^H||_F <= rtol ||A||_F``, in the TT format (ranks 2R, cost of one TT norm)."""
+    adjoint = TTMatrix._trusted([np.ascontiguousarray(c.conj().transpose(0, 2, 1, 3)) for c in A.cores])
+    gap = (A.as_tt() - adjoint.as_tt()).norm(accurate=True)
+    size = A.as_tt().norm(accurate=True)
+    if gap > rtol * size:
+        msg = (f"{who}: A must be Hermitian; ||A - A^H||_F / ||A||_F = {gap / size:.2e} "
+               f"exceeds {rtol:.0e}")
+        raise ArgumentError(msg)
+
+
+def check_int(value: Any, name: str, who: str, low: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
+        msg = f"{who}: {name} must be an integer >= {low}, got {value!r}"
+        raise ArgumentError(msg)
+    return int(value)
+
+
+def check_rtol(rtol: Any, who: str) -> float:
+    if isinstance(rtol, bool) or not isinstance(rtol, numbers.Real) or not 0.0 < rtol < 1.0:
+        msg = f"{who}: rtol must be in (0, 1), got {rtol!r}"
+        raise ArgumentError(msg)
+    return float(rtol)
+
+
+def check_max_rank(max_rank: Any, who: str) -> int:
+    return check_int(max_rank, "max_rank", who, 1)
+
+
+def progress_bar(progress: bool, total: int, who: str) -> Any:
+    if not progress:
+        return None
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:
+        warnings.warn(f"{who}: progress=True needs tqdm (pip install lorank[progress])", stacklevel=4)
+        return None
+    return tqdm(total=total, desc=who, unit="sweep")

@@ -1,0 +1,109 @@
+# SPDX-License-Identifier: MIT
+"""A block tensor train under sweeping: one core (the center) carries p vectors in an extra
+trailing index; the cores left of it are left-orthonormal, those right of it
+right-orthonormal, so the center's columns are the coefficients of p orthonormal vectors.
+Environments of an operator are kept in step with the orthonormal cores."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lorank.solve._local import left_env, right_env, svd, truncation_rank
+
+
+class BlockTrain:
+    """Cores ``(r, n, r')`` and a center ``(r, n, r', p)``, with environments of ``op``."""
+
+    def __init__(self, cores: list[np.ndarray], center_core: np.ndarray, op: list[np.ndarray]) -> None:
+        self.cores = list(cores)
+        self.cores[0] = center_core  # (1, n, r, p); everything else is right-orthogonalized here
+        self.op = op
+        self.center = 0
+        d = len(cores)
+        self.p = center_core.shape[3]
+        one = np.ones((1, 1, 1), dtype=center_core.dtype)
+        self.left: list[np.ndarray | None] = [one] + [None] * (d - 1)
+        self.right: list[np.ndarray | None] = [None] * (d - 1) + [one]
+        for k in range(d - 1, 0, -1):
+            self._orthogonalize_into_left(k)
+
+    # ------------------------------------------------------------------ orthogonalization
+    def _orthogonalize_into_left(self, k: int) -> None:
+        """QR of core k from the right; its factor goes into core k-1 (which may be the center)."""
+        c = self.cores[k]
+        r0, n, r1 = c.shape
+        q, r = np.linalg.qr(c.reshape(r0, n * r1).T)
+        self.cores[k] = q.T.reshape(-1, n, r1)
+        prev = self.cores[k - 1]
+        self.cores[k - 1] = np.tensordot(prev, r.T, axes=([2], [0])).transpose(
+            (0, 1, 3, 2) if prev.ndim == 4 else (0, 1, 2))
+        self.right[k - 1] = right_env(self.right[k], self.cores[k], self.op[k], self.cores[k])
+
+    # ------------------------------------------------------------------ moving the block
+    def split(self, v: np.ndarray, k: int, sites: int, direction: str, rtol: float,
+              max_rank: int) -> float:
+        """Put the solved block ``v`` (size, p) back into the train at core k (sites=1) or
+        cores k, k+1 (sites=2), move the center one step in `direction`, truncating the
+        new bond by SVD; returns the relative norm discarded."""
+        p = self.p
+        if sites == 2:
+            a, n1, n2, b = self.cores[k].shape[0], self.cores[k].shape[1], self.cores[k + 1].shape[1], \
+                self.cores[k + 1].shape[2]
+            t = v.reshape(a, n1, n2, b, p)
+            if direction == "right":
+                u, s, vh = svd(t.reshape(a * n1, n2 * b * p))
+                r, cut = truncation_rank(s, rtol, max_rank)
+                self.cores[k] = u[:, :r].reshape(a, n1, r)
+                self.cores[k + 1] = (s[:r, None] * vh[:r]).reshape(r, n2, b, p)
+                self.center = k + 1
+                self.left[k + 1] = left_env(self.left[k], self.cores[k], self.op[k], self.cores[k])
+            else:
+                u, s, vh = svd(t.transpose(0, 1, 4, 2, 3).reshape(a * n1 * p, n2 * b))
+                r, cut = truncation_rank(s, rtol, max_rank)
+                self.cores[k + 1] = vh[:r].reshape(r, n2, b)
+                self.cores[k] = (u[:, :r] * s[:r]).reshape(a, n1, p, r).transpose(0, 1, 3, 2)
+                self.center = k
+                self.right[k] = right_env(self.right[k + 1], self.cores[k + 1], self.op[k + 1],
+                                          self.cores[k + 1])
+            return cut
+        a, n, b = self.cores[k].shape[:3]
+        t = v.reshape(a, n, b, p)
+        if direction == "right":
+            u, s, vh = svd(t.reshape(a * n, b * p))
+            r, cut = truncation_rank(s, rtol, max_rank)
+            self.cores[k] = u[:, :r].reshape(a, n, r)
+            carry = (s[:r, None] * vh[:r]).reshape(r, b, p)
+            self.cores[k + 1] = np.einsum("sbp,bic->sicp", carry, self.cores[k + 1], optimize=True)
+            self.center = k + 1
+            self.left[k + 1] = left_env(self.left[k], self.cores[k], self.op[k], self.cores[k])
+        else:
+            u, s, vh = svd(t.transpose(0, 3, 1, 2).reshape(a * p, n * b))
+            r, cut = truncation_rank(s, rtol, max_rank)
+            self.cores[k] = vh[:r].reshape(r, n, b)
+            carry = (u[:, :r] * s[:r]).reshape(a, p, r)
+            self.cores[k - 1] = np.einsum("cia,aps->cisp", self.cores[k - 1], carry, optimize=True)
+            self.center = k - 1
+            self.right[k - 1] = right_env(self.right[k], self.cores[k], self.op[k], self.cores[k])
+        return cut
+
+    def block(self, k: int, sites: int) -> np.ndarray:
+        """The center's vectors as a matrix (size, p); for sites=2 merged with the next core."""
+        c = self.cores[k]
+        if sites == 1:
+            return c.reshape(-1, self.p)
+        nxt = self.cores[k + 1]
+        if self.center == k:
+            v = np.einsum("aisp,sjb->aijbp", c, nxt, optimize=True)
+        else:
+            v = np.einsum("ais,sjbp->aijbp", c, nxt, optimize=True)
+        return v.reshape(-1, self.p)
+
+    def vectors(self) -> list[list[np.ndarray]]:
+        """The p trains (lists of cores) held by the block."""
+        c, k = self.cores[self.center], self.center
+        return [self.cores[:k] + [np.ascontiguousarray(c[..., j])] + self.cores[k + 1:]
+                for j in range(self.p)]
+
+    @property
+    def ranks(self) -> tuple[int, ...]:
+        return (1, *(int(c.shape[2]) for c in self.cores))
