@@ -210,7 +210,7 @@ def _sweeps(train: BlockTrain, sites: int, k: int, rtol: float, max_rank: int, m
     previous = None
     vals = np.full(k, np.nan)
     n_matvecs = 0
-    converged = False
+    converged = stop = False
     bar = progress_bar(progress, max_sweeps, who)
     # Each of the ~2d truncations of a sweep moves the eigenvalues by O(rtol^2): changes
     # below that size are noise, not progress.
@@ -255,7 +255,7 @@ def _sweeps(train: BlockTrain, sites: int, k: int, rtol: float, max_rank: int, m
             break
     if bar is not None:
         bar.close()
-    if not converged:
+    if not converged and not stop:  # a callback's stop is the caller's choice, not a failure
         warnings.warn(f"{who}: not converged after {len(history)} sweeps (last change of the "
                       f"eigenvalues above {threshold:.1e} relative)",
                       ConvergenceWarning, stacklevel=3)
