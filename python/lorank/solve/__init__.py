@@ -8,7 +8,8 @@ TT eigensolvers (:func:`eigsh`: two-site DMRG and the block TT-ALS), TT linear s
 from __future__ import annotations
 
 from lorank.solve._results import EigResult, SolveResult, SweepRecord
-from lorank.solve.linear import amen
 from lorank.solve.eigen import eigsh, residual_norms
+from lorank.solve.linear import amen
+from lorank.solve.lowrank_eig import jacobi_davidson
 
-__all__ = ["EigResult", "SolveResult", "SweepRecord", "amen", "eigsh", "residual_norms"]
+__all__ = ["EigResult", "SolveResult", "SweepRecord", "amen", "eigsh", "jacobi_davidson", "residual_norms"]
