@@ -23,6 +23,7 @@ from lorank._bench_cross import CROSS_WORKLOADS
 from lorank._bench_krylov import KRYLOV_WORKLOADS
 from lorank._bench_manifold import MANIFOLD_WORKLOADS
 from lorank._bench_qtt import QTT_WORKLOADS
+from lorank._bench_solve import SOLVE_WORKLOADS
 from lorank._reference import tt as ref
 
 __all__ = ["BenchResult", "WORKLOADS", "run"]
@@ -363,7 +364,7 @@ class MatVec(Workload):
 WORKLOADS: dict[str, type[Workload]] = {
     w.name: w
     for w in (TTSVD, RoundRandom, RoundSum, RoundRedundant, DotNorm, Norm, MatVec, *CROSS_WORKLOADS,
-              *KRYLOV_WORKLOADS, *MANIFOLD_WORKLOADS, *QTT_WORKLOADS)
+              *KRYLOV_WORKLOADS, *MANIFOLD_WORKLOADS, *QTT_WORKLOADS, *SOLVE_WORKLOADS)
 }
 
 

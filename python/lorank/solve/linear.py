@@ -29,7 +29,7 @@ from lorank.tt.tensor import TT
 
 __all__ = ["amen"]
 
-DENSE_SOLVE_LIMIT = 1500  # local systems up to this size are solved by LU
+DENSE_SOLVE_LIMIT = 300  # local systems up to this size are solved by LU
 
 
 def _as_op(core: np.ndarray) -> np.ndarray:
@@ -64,7 +64,7 @@ def amen(
     """Solve ``A x = b`` for a square TT-matrix A and a TT b by AMEn.
 
     Each sweep visits the cores left to right. At core k the local system (A projected on
-    the current left and right interfaces of x) is solved, by LU up to 1500 unknowns and by
+    the current left and right interfaces of x) is solved, by LU up to 300 unknowns and by
     Jacobi-preconditioned GMRES from the current core above; the new core is truncated by
     SVD to ``rtol`` and then enriched by ``kick_rank`` directions of the residual
     ``b - A x`` projected on the left interface of x and the right interface of an auxiliary

@@ -1,0 +1,195 @@
+# SPDX-License-Identifier: MIT
+"""Solver workloads of ``lorank bench``: the Heisenberg ground state by two-site DMRG
+(against quimb's DMRG2 and TeNPy's DMRG with U(1) symmetry), ten Henon-Heiles levels by the
+block TT eigensolver (against ttpy's ``eigb``), and a 10-D Laplace system by AMEn (against
+ttpy's ``amen_solve``). Errors are against published or exact values."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import sys
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from lorank import models, solve
+from lorank._bench_base import Workload, _have, _ttpy
+
+HEISENBERG_E0 = {10: -4.258035207282886, 20: -8.682473334398974, 50: -21.97211028124}
+HH4_LEVELS = np.array([
+    1.9957253378751, 2.9726016923967, 2.9809904441421, 2.9871812546158, 2.9892544667787,
+    3.8453108901830, 3.9029557002384, 3.9310258624284, 3.9620504953455, 3.9626708429767])
+HH10_LEVELS = np.array([
+    5.00148804793, 5.98264655011, 5.98391621493, 5.98591273994, 5.98845433129,
+    5.99129025238, 5.99411774473, 5.99627269822, 5.99661277022, 5.99847138536])
+
+
+@contextlib.contextmanager
+def _quiet_fd1() -> Any:
+    sys.stdout.flush()
+    saved = os.dup(1)
+    with open(os.devnull, "w") as null:
+        os.dup2(null.fileno(), 1)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+
+
+class DMRGHeisenberg(Workload):
+    name = "dmrg_heisenberg"
+    description = "ground state of the open XXX chain, L = 50 (quick: 20), to 1e-9 absolute"
+    has_twin = False
+    max_error = 1e-9
+    min_repeat = 1
+
+    def setup(self, quick: bool) -> None:
+        self.L = 20 if quick else 50
+        self.chi = 64 if quick else 100
+        self.rtol = 1e-6 if quick else 3e-7
+        self.h = models.heisenberg(self.L)
+
+    def ours(self) -> Any:
+        res = solve.eigsh(self.h, max_rank=self.chi, rtol=self.rtol, residuals=False, rng=0)
+        return float(res.values[0])
+
+    def peers(self) -> dict[str, Callable[[], Any]]:
+        out: dict[str, Callable[[], Any]] = {}
+        if _have("quimb"):
+            out["quimb"] = self._quimb
+        if _have("tenpy"):
+            out["tenpy-U1"] = self._tenpy
+        return out
+
+    def _quimb(self) -> float:
+        import quimb.tensor as qtn
+
+        dmrg = qtn.DMRG2(qtn.MPO_ham_heis(self.L, cyclic=False), bond_dims=[self.chi],
+                         cutoffs=1e-10)
+        dmrg.solve(tol=1e-10, verbosity=0)
+        return float(np.real(dmrg.energy))
+
+    def _tenpy(self) -> float:
+        from tenpy.algorithms import dmrg
+        from tenpy.models.xxz_chain import XXZChain
+        from tenpy.networks.mps import MPS
+
+        logging.disable(logging.CRITICAL)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            model = XXZChain({"L": self.L, "Jxx": 1.0, "Jz": 1.0, "hz": 0.0,
+                              "bc_MPS": "finite", "conserve": "Sz"})
+            psi = MPS.from_product_state(model.lat.mps_sites(), ["up", "down"] * (self.L // 2),
+                                         bc="finite")
+            info = dmrg.run(psi, model, {"mixer": True, "max_E_err": 1e-11, "max_sweeps": 40,
+                                         "trunc_params": {"chi_max": self.chi, "svd_min": 1e-10}})
+        return float(info["E"])
+
+    def error(self, result: Any) -> float:
+        return abs(result - HEISENBERG_E0[self.L])
+
+
+class BlockHenonHeiles(Workload):
+    """Ten lowest Henon-Heiles levels; the error is the largest deviation from the list."""
+
+    has_twin = False
+    max_error = 1e-7
+    min_repeat = 1
+    d = n = 0
+    quartic = False
+    rtol = 1e-6
+    levels = HH4_LEVELS
+
+    def setup(self, quick: bool) -> None:
+        self.h = models.henon_heiles(self.d, self.n, quartic=self.quartic)
+        if quick:  # a grid small enough for a dense reference
+            self.h = models.henon_heiles(3, 10, quartic=self.quartic)
+            self.levels = np.linalg.eigvalsh(self.h.full())[:10]
+
+    def ours(self) -> Any:
+        res = solve.eigsh(self.h, 10, max_rank=60, rtol=self.rtol, residuals=False, rng=0)
+        return np.asarray(res.values)
+
+    def peers(self) -> dict[str, Callable[[], Any]]:
+        tt = _ttpy()
+        if tt is None:
+            return {}
+        from tt.eigb import eigb
+
+        a = tt.matrix.from_list([np.asarray(c) for c in self.h.cores])
+        d, n = self.h.ndim, self.h.row_shape[0]
+
+        def run() -> Any:
+            y0 = tt.rand(np.array([n] * d), d, np.array([1] + [5] * (d - 1) + [10]))
+            with _quiet_fd1():  # eigb's Fortran prints go straight to file descriptor 1
+                _, lam = eigb(a, y0, 1e-6, rmax=60, nswp=30, verb=0)
+            return np.sort(lam)
+
+        return {"ttpy-eigb": run}
+
+    def error(self, result: Any) -> float:
+        return float(np.max(np.abs(np.asarray(result) - self.levels)))
+
+
+class BlockHenonHeiles4(BlockHenonHeiles):
+    name = "block_hh4"
+    description = "10 lowest Henon-Heiles levels, d = 4, 28-point DVR (quick: d = 3, n = 10)"
+    d, n, quartic, rtol = 4, 28, False, 1e-6
+    levels = HH4_LEVELS
+
+
+class BlockHenonHeiles10(BlockHenonHeiles):
+    name = "block_hh10"
+    description = "10 lowest Henon-Heiles levels, d = 10, 16-point DVR, quartic (quick: d = 3)"
+    d, n, quartic, rtol = 10, 16, True, 3e-6
+    levels = HH10_LEVELS
+
+
+class AmenLaplace(Workload):
+    name = "amen_laplace"
+    description = "-Laplace x = 1 on 16^10 (quick: 8^6) grid points by AMEn, rtol 1e-8"
+    has_twin = False
+    max_error = 1e-7
+    min_repeat = 1
+
+    def setup(self, quick: bool) -> None:
+        shape = (8,) * 6 if quick else (16,) * 10
+        self.a = models.laplace(shape)
+        import lorank
+
+        self.b = lorank.tt.ones(shape)
+
+    def ours(self) -> Any:
+        return solve.amen(self.a, self.b, rtol=1e-8, rng=0).x
+
+    def peers(self) -> dict[str, Callable[[], Any]]:
+        # ttpy's amen_solve fails on current numpy (as its amen_mv does); torchtt's runs
+        if not _have("torchtt"):
+            return {}
+        import torchtt
+
+        from lorank._bench_base import _torch
+
+        torch = _torch()
+        a = torchtt.TT([torch.from_numpy(np.ascontiguousarray(c)) for c in self.a.cores])
+        b = torchtt.TT([torch.from_numpy(np.ascontiguousarray(c)) for c in self.b.cores])
+
+        def run() -> Any:
+            import lorank
+
+            x = torchtt.solvers.amen_solve(a, b, eps=1e-8, verbose=False)
+            return lorank.TT([c.numpy() for c in x.cores])
+
+        return {"torchtt-amen": run}
+
+    def error(self, result: Any) -> float:
+        r = self.b - self.a @ result
+        return float(r.norm(accurate=True) / self.b.norm())
+
+
+SOLVE_WORKLOADS = (DMRGHeisenberg, BlockHenonHeiles4, BlockHenonHeiles10, AmenLaplace)
