@@ -14,29 +14,37 @@ from lorank.solve._local import left_env, right_env, svd, truncation_rank
 class BlockTrain:
     """Cores ``(r, n, r')`` and a center ``(r, n, r', p)``, with environments of ``op``."""
 
-    def __init__(self, cores: list[np.ndarray], center_core: np.ndarray, op: list[np.ndarray]) -> None:
-        self.cores = list(cores)
-        self.cores[0] = center_core  # (1, n, r, p); everything else is right-orthogonalized here
-        self.op = op
-        self.center = 0
+    def __init__(self, cores: list[np.ndarray], block: np.ndarray, op: list[np.ndarray],
+                 max_rank: int, at: str) -> None:
+        """`block` replaces the first core (``at='first'``, shape ``(1, n, r, p)``; the other
+        cores are then right-orthogonalized by QR) or the last (``(r, n, 1, p)``; it is then
+        brought to core 0 by SVDs truncated to max_rank, otherwise exact). Either way the
+        center ends at core 0 with the other cores right-orthonormal."""
         d = len(cores)
-        self.p = center_core.shape[3]
-        one = np.ones((1, 1, 1), dtype=center_core.dtype)
+        self.cores = list(cores)
+        self.op = op
+        self.p = block.shape[3]
+        one = np.ones((1, 1, 1), dtype=block.dtype)
         self.left: list[np.ndarray | None] = [one] + [None] * (d - 1)
         self.right: list[np.ndarray | None] = [None] * (d - 1) + [one]
+        if at == "first":
+            self.cores[0], self.center = block, 0
+            for k in range(d - 1, 0, -1):
+                self._orthogonalize_into_left(k)
+            return
+        self.cores[d - 1], self.center = block, d - 1
         for k in range(d - 1, 0, -1):
-            self._orthogonalize_into_left(k)
+            self.split(self.cores[k].reshape(-1, self.p), k, 1, "left", 1e-14, max_rank)
 
-    # ------------------------------------------------------------------ orthogonalization
     def _orthogonalize_into_left(self, k: int) -> None:
-        """QR of core k from the right; its factor goes into core k-1 (which may be the center)."""
+        """QR of core k from the right; its factor goes into core k-1."""
         c = self.cores[k]
         r0, n, r1 = c.shape
         q, r = np.linalg.qr(c.reshape(r0, n * r1).T)
         self.cores[k] = q.T.reshape(-1, n, r1)
         prev = self.cores[k - 1]
-        self.cores[k - 1] = np.tensordot(prev, r.T, axes=([2], [0])).transpose(
-            (0, 1, 3, 2) if prev.ndim == 4 else (0, 1, 2))
+        moved = np.tensordot(prev, r.T, axes=([2], [0]))
+        self.cores[k - 1] = moved.transpose(0, 1, 3, 2) if prev.ndim == 4 else moved
         self.right[k - 1] = right_env(self.right[k], self.cores[k], self.op[k], self.cores[k])
 
     # ------------------------------------------------------------------ moving the block

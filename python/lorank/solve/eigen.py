@@ -26,11 +26,13 @@ from lorank.solve._local import LocalOperator, lowest_eigs
 from lorank.solve._results import EigResult, SweepRecord
 from lorank.solve._train import BlockTrain
 from lorank.tt.matrix import TTMatrix
+from lorank.tt.sums import round_sum
 from lorank.tt.tensor import TT
 
 __all__ = ["eigsh", "residual_norms"]
 
 METHODS = ("auto", "dmrg2", "block")
+LEVEL_DROP = 0.1
 
 
 def _merge_pair(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -40,49 +42,41 @@ def _merge_pair(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return t.reshape(s[0], s[1] * s[2], s[3] * s[4], s[5])
 
 
-def _start_block(shape: Sequence[int], k: int, rank: int, x0: Any, rng: np.random.Generator,
-                 dtype: np.dtype, who: str) -> tuple[list[np.ndarray], np.ndarray]:
-    """Cores and a block first core (1, n, r, k) holding k starting vectors: the given
-    trains side by side (block-diagonal cores, exact), or random ones."""
+def _start_block(shape: Sequence[int], k: int, rank: int, max_rank: int, x0: Any,
+                 rng: np.random.Generator, dtype: np.dtype, who: str) -> tuple[list[np.ndarray], np.ndarray]:
+    """Cores and a block core holding k starting vectors.
+
+    Random: one random train of the given rank whose last core, ``(r, n, 1, k)``, carries
+    the k vectors. Given trains: the block train ``sum_j e_j (x) x_j`` (an extra first mode
+    for the block index) rounded by the compiled TT rounding to near machine accuracy and
+    max_rank, so k trains of rank r do not start the sweeps at rank k r; its block core is
+    the first, ``(1, n, r, k)``."""
     d = len(shape)
     if x0 is None:
-        trains = [[rng.standard_normal((1 if i == 0 else rank, n, 1 if i == d - 1 else rank))
-                   for i, n in enumerate(shape)] for _ in range(k)]
-    else:
-        given = [x0] if isinstance(x0, TT) else list(x0)
-        if len(given) != k or not all(isinstance(t, TT) for t in given):
-            msg = f"{who}: x0 must be a TT (k = 1) or a sequence of k = {k} TTs"
-            raise ArgumentError(msg)
-        for t in given:
-            if t.shape != tuple(shape):
-                msg = f"{who}: x0 has shape {t.shape}, the operator acts on {tuple(shape)}"
-                raise ShapeError(msg)
-        trains = [[np.asarray(c) for c in t.cores] for t in given]
-    cores = []
-    for i in range(d):
-        left = [c.shape[0] for c in (tr[i] for tr in trains)] if i > 0 else [1] * k
-        right = [tr[i].shape[2] for tr in trains] if i < d - 1 else [1] * k
-        if i == 0:
-            core = np.zeros((1, shape[0], sum(right), k), dtype=dtype)
-            off = 0
-            for j, tr in enumerate(trains):
-                core[0, :, off:off + right[j], j] = tr[0][0]
-                off += right[j]
-            block = core
-            cores.append(core[..., 0])
-            continue
-        r0 = sum(left) if i > 0 else 1
-        r1 = sum(right) if i < d - 1 else 1
-        core = np.zeros((r0, shape[i], r1), dtype=dtype)
-        o0 = o1 = 0
-        for j, tr in enumerate(trains):
-            c = tr[i]
-            c1 = c.shape[2] if i < d - 1 else 1
-            core[o0:o0 + c.shape[0], :, (o1 if i < d - 1 else 0):(o1 if i < d - 1 else 0) + c1] += c
-            o0 += c.shape[0]
-            o1 += c1 if i < d - 1 else 0
-        cores.append(core)
-    return cores, block
+        ranks = [1] + [rank] * (d - 1) + [1]
+        cores = [rng.standard_normal((ranks[i], n, ranks[i + 1])).astype(dtype)
+                 for i, n in enumerate(shape)]
+        block = rng.standard_normal((ranks[d - 1], shape[-1], 1, k)).astype(dtype)
+        return cores, block
+    given = [x0] if isinstance(x0, TT) else list(x0)
+    if len(given) != k or not all(isinstance(t, TT) for t in given):
+        msg = f"{who}: x0 must be a TT (k = 1) or a sequence of k = {k} TTs"
+        raise ArgumentError(msg)
+    for t in given:
+        if t.shape != tuple(shape):
+            msg = f"{who}: x0 has shape {t.shape}, the operator acts on {tuple(shape)}"
+            raise ShapeError(msg)
+    # the block mode goes first: trains that share all cores but the first (as eigsh
+    # returns them) then round back to their own ranks
+    terms = []
+    for j, t in enumerate(given):
+        unit = np.zeros((1, k, 1), dtype=dtype)
+        unit[0, j, 0] = 1.0 / max(float(t.norm()), 1e-300)
+        terms.append(TT._trusted([unit] + [np.asarray(c, dtype=dtype) for c in t.cores]))
+    stacked = round_sum(terms, rtol=1e-12, max_rank=max_rank) if k > 1 else terms[0]
+    cores = [np.array(c) for c in stacked.cores]
+    block = np.einsum("ps,sib->ibp", cores[0][0], cores[1])[None]
+    return [block[..., 0]] + cores[2:], block
 
 
 def eigsh(
@@ -193,8 +187,8 @@ def eigsh(
     gen = np.random.default_rng(rng)
     dtype = np.result_type(A.dtype, np.float64)
     op = [np.asarray(c, dtype=dtype) for c in A.cores]
-    cores, block = _start_block(shape, k, min(max_rank, 4), x0, gen, dtype, who)
-    train = BlockTrain(cores, block, op)
+    cores, block = _start_block(shape, k, min(max_rank, 4), max_rank, x0, gen, dtype, who)
+    train = BlockTrain(cores, block, op, max_rank, "last" if x0 is None else "first")
     sites = 2 if method == "dmrg2" and d > 1 else 1
     warmup = 1e-2 if x0 is None else 0.0  # a given start needs no warm-up sweeps
     return _sweeps(train, sites, k, rtol, max_rank, max_sweeps, residuals, callback, progress,
@@ -245,7 +239,7 @@ def _sweeps(train: BlockTrain, sites: int, k: int, rtol: float, max_rank: int, m
         if bar is not None:
             bar.update(1)
             bar.set_postfix(value=float(vals[0]), rank=record.max_rank)
-        level = min(level, 0.1 * worst_res)
+        level = min(level, LEVEL_DROP * worst_res)
         if tol == rtol and previous is not None and np.all(np.abs(vals - previous) <= threshold * np.maximum(1.0, np.abs(vals))):
             converged = True
         previous = vals.copy()
