@@ -13,7 +13,7 @@ from lorank._loader import preload_blas
 
 preload_blas()
 
-from lorank import errors, linalg, manifold, models, qtt, solve, spectral, tt  # noqa: E402
+from lorank import dlr, errors, linalg, manifold, models, qtt, solve, spectral, tt  # noqa: E402
 from lorank._config import show_config  # noqa: E402
 from lorank._results import CrossResult, CrossSweep, RoundInfo  # noqa: E402
 from lorank.io import load, save  # noqa: E402
@@ -22,7 +22,7 @@ from lorank.tt import TT, TTMatrix, cross  # noqa: E402
 __version__ = "0.1.0"
 
 __all__ = [
-    "TT", "TTMatrix", "CrossResult", "CrossSweep", "RoundInfo", "cross", "errors", "linalg", "load",
+    "TT", "TTMatrix", "CrossResult", "CrossSweep", "RoundInfo", "cross", "dlr", "errors", "linalg", "load",
     "manifold", "models", "qtt", "solve", "spectral",
     "save", "show_config", "tt",
 ]

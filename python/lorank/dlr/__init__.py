@@ -1,0 +1,15 @@
+# SPDX-License-Identifier: MIT
+"""Dynamical low-rank approximation: projector-splitting (KSL) and rank-adaptive BUG
+integrators for matrix ODEs (:func:`integrate`), the nearest Kronecker product
+(:func:`nearest_kronecker`) and its dynamical version (:class:`KroneckerFactors`)."""
+
+from __future__ import annotations
+
+from lorank.dlr._fields import LinearField
+from lorank.dlr.integrators import DLRResult, DLRStep, integrate
+from lorank.dlr.kronecker import KroneckerFactors, nearest_kronecker, rearrange
+
+__all__ = [
+    "DLRResult", "DLRStep", "KroneckerFactors", "LinearField", "integrate", "nearest_kronecker",
+    "rearrange",
+]
