@@ -9,6 +9,7 @@ void bind_tt(py::module_& m);
 void bind_linalg(py::module_& m);
 void bind_krylov(py::module_& m);
 void bind_cross(py::module_& m);
+void bind_dlr(py::module_& m);
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "lorank compiled core (private; use the lorank package)";
@@ -20,4 +21,5 @@ PYBIND11_MODULE(_core, m) {
   bind_linalg(m);
   bind_krylov(m);
   bind_cross(m);
+  bind_dlr(m);
 }

@@ -60,6 +60,10 @@ def rect_maxvol(
     a: np.ndarray, tol: float, min_rows: int, max_rows: int, maxvol_iter: int,
 ) -> tuple[np.ndarray, np.ndarray, int]: ...
 def batched_eigvalsh(a: np.ndarray) -> np.ndarray: ...
+def kron_ksl_update(
+    gs: Sequence[np.ndarray], lefts: Sequence[np.ndarray], rights: Sequence[np.ndarray],
+    beta: float,
+) -> None: ...
 def qtt_fft(
     cores: Cores, axes: Sequence[Sequence[int]], sign: float, rtol: float,
     max_rank: Sequence[int], method: str,

@@ -143,16 +143,9 @@ class KroneckerFactors:
             self.right = np.outer(vt[0], vt[0])
             self.n_updates = 1
             return
-        r_hat = self.right  # unit norm
-        k = self.beta * self.left + w * (g @ r_hat @ g.T)          # K-step
-        knorm = np.linalg.norm(k)
-        if knorm == 0:
-            return
-        l_hat = k / knorm
-        s = knorm - w * np.sum(l_hat * (g @ r_hat @ g.T))          # S-step (backward)
-        lstep = s * r_hat + w * (g.T @ l_hat @ g)                   # L-step
-        lnorm = np.linalg.norm(lstep)
-        self.left, self.right = l_hat * lnorm, lstep / lnorm
+        from lorank import _core
+
+        _core.kron_ksl_update([g], [self.left], [self.right], self.beta)
         self.n_updates += 1
 
     def kron(self) -> np.ndarray:

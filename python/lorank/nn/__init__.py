@@ -14,7 +14,10 @@ from lorank.nn._jacobian_norms import jacobian_norm_2inf, jacobian_norm_12
 from lorank.nn._softmax_jacobian import softmax_jacobian_penalty, softmax_jacobian_spectral_norm
 
 __all__ = [
+    "SOAP",
+    "DyKAF",
     "OrthoCoreConv2d",
+    "Shampoo",
     "clip_conv_singular_values",
     "conv_gram_bound",
     "conv_tn_bound",
@@ -34,5 +37,9 @@ def __getattr__(name: str) -> object:
         from lorank.nn._ortho_conv import OrthoCoreConv2d
 
         return OrthoCoreConv2d
+    if name in ("DyKAF", "SOAP", "Shampoo"):
+        from lorank.nn import _optim
+
+        return getattr(_optim, name)
     msg = f"module 'lorank.nn' has no attribute {name!r}"
     raise AttributeError(msg)

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: MIT
+#include "lorank/dlr/kron_ksl.hpp"
+
+#include <cmath>
+
+#include "lorank/core/lapack.hpp"
+
+namespace lorank::dlr {
+namespace {
+
+template <class T>
+T frobenius(index_t count, const T* x) {
+  // Scaled sum of squares: factors of large layers must not overflow in float32.
+  T scale = 0, ssq = 1;
+  for (index_t i = 0; i < count; ++i) {
+    const T a = std::abs(x[i]);
+    if (a == 0) continue;
+    if (scale < a) {
+      ssq = 1 + ssq * (scale / a) * (scale / a);
+      scale = a;
+    } else {
+      ssq += (a / scale) * (a / scale);
+    }
+  }
+  return scale * std::sqrt(ssq);
+}
+
+}  // namespace
+
+template <class T>
+void kron_ksl_update(index_t m, index_t n, const T* g, T* left, T* right, T beta, T* work) {
+  using lapack::Op;
+  const T w = T(1) - beta;
+  T* gx = work;              // m x n: G R, later Lh G
+  T* grg = work + m * n;     // m x m: G R G^T
+  T* gtlg = grg + m * m;     // n x n: G^T Lh G
+  lapack::gemm(Op::N, Op::N, m, n, n, T(1), g, n, right, n, T(0), gx, n);
+  lapack::gemm(Op::N, Op::T, m, m, n, T(1), gx, n, g, n, T(0), grg, m);
+  // K-step in place of grg: K = beta L + w G R G^T, and <K, G R G^T> for the S-step.
+  T dot = 0;
+  for (index_t i = 0; i < m * m; ++i) {
+    const T k = beta * left[i] + w * grg[i];
+    dot += k * grg[i];
+    grg[i] = k;
+  }
+  const T knorm = frobenius(m * m, grg);
+  if (!(knorm > 0) || !std::isfinite(knorm)) return;
+  for (index_t i = 0; i < m * m; ++i) grg[i] /= knorm;  // Lh
+  const T s = knorm - w * dot / knorm;                   // backward S-step
+  lapack::gemm(Op::N, Op::N, m, n, m, T(1), grg, m, g, n, T(0), gx, n);
+  lapack::gemm(Op::T, Op::N, n, n, m, T(1), g, n, gx, n, T(0), gtlg, n);
+  for (index_t i = 0; i < n * n; ++i) gtlg[i] = s * right[i] + w * gtlg[i];  // L-step
+  const T rnorm = frobenius(n * n, gtlg);
+  if (!(rnorm > 0) || !std::isfinite(rnorm)) return;
+  for (index_t i = 0; i < m * m; ++i) left[i] = grg[i] * rnorm;
+  for (index_t i = 0; i < n * n; ++i) right[i] = gtlg[i] / rnorm;
+}
+
+template void kron_ksl_update<float>(index_t, index_t, const float*, float*, float*, float, float*);
+template void kron_ksl_update<double>(index_t, index_t, const double*, double*, double*, double,
+                                      double*);
+
+}  // namespace lorank::dlr
