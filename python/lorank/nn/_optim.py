@@ -87,6 +87,38 @@ class _Base(torch.optim.Optimizer):
         if group["weight_decay"]:
             p.mul_(1 - group["lr"] * group["weight_decay"])
 
+    @torch.no_grad()
+    def step(self, closure: Any = None) -> Any:
+        """One step for every parameter with a gradient; none at all (and a RuntimeWarning)
+        when some gradient has NaN or Inf entries."""
+        loss = None
+        if closure is not None:
+            with torch.enable_grad():
+                loss = closure()
+        if not self._finite():
+            return loss
+        for group in self.param_groups:
+            pending = []
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                state = self.state[p]
+                self._decay(p, group)
+                if p.ndim != 2:
+                    self._adam(p, state, group)
+                elif self._matrix_step(p, state, group):
+                    pending.append((p.grad, state))
+            if pending:
+                self._after_group(pending, group)
+        return loss
+
+    def _matrix_step(self, p: torch.Tensor, state: dict[str, Any], group: dict[str, Any]) -> bool:
+        """Update a matrix parameter; True when its factors are to be updated afterwards."""
+        raise NotImplementedError
+
+    def _after_group(self, pending: list[tuple[torch.Tensor, dict[str, Any]]], group: dict[str, Any]) -> None:
+        """Work done once per group on the parameters `_matrix_step` returned True for."""
+
 
 class SOAP(_Base):
     """SOAP (Vyas et al., "SOAP: Improving and Stabilizing Shampoo using Adam", 2024): Adam
@@ -123,48 +155,31 @@ class SOAP(_Base):
             if state["R"] is not None:
                 state["R"].mul_(b).add_(g.T @ g, alpha=1 - b)
 
-    @torch.no_grad()
-    def step(self, closure: Any = None) -> Any:
-        loss = None
-        if closure is not None:
-            with torch.enable_grad():
-                loss = closure()
-        if not self._finite():
-            return loss
-        for group in self.param_groups:
-            pending = []
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                state = self.state[p]
-                self._decay(p, group)
-                if p.ndim != 2:
-                    self._adam(p, state, group)
-                    continue
-                g = p.grad
-                if "step" not in state:  # first step: factors and bases only
-                    state["step"] = 0
-                    state["exp_avg"] = torch.zeros_like(p)
-                    state["exp_avg_sq"] = torch.zeros_like(p)
-                    self._init_factors(g, state, group)
-                    state["QL"], state["QR"] = _eigenbasis(state["L"]), _eigenbasis(state["R"])
-                    continue
-                state["step"] += 1
-                t = state["step"]
-                b1, b2 = group["betas"]
-                rot = _rotate(g, state["QL"], state["QR"])
-                state["exp_avg"].mul_(b1).add_(g, alpha=1 - b1)
-                self._second_moment(state, rot, b2)
-                direction = _rotate(state["exp_avg"], state["QL"], state["QR"]) / (1 - b1**t)
-                denom = (self._moment(state) / (1 - b2**t)).sqrt_().add_(group["eps"])
-                p.add_(_rotate(direction / denom, state["QL"], state["QR"], back=True), alpha=-group["lr"])
-                pending.append((g, state))
-            if pending:
-                self._update_factors(pending, group)
-                for _, state in pending:
-                    if state["step"] % group["precondition_frequency"] == 0:
-                        state["QL"], state["QR"] = _eigenbasis(state["L"]), _eigenbasis(state["R"])
-        return loss
+    def _matrix_step(self, p: torch.Tensor, state: dict[str, Any], group: dict[str, Any]) -> bool:
+        g = p.grad
+        if "step" not in state:  # first step: factors and bases only
+            state["step"] = 0
+            state["exp_avg"] = torch.zeros_like(p)
+            state["exp_avg_sq"] = torch.zeros_like(p)
+            self._init_factors(g, state, group)
+            state["QL"], state["QR"] = _eigenbasis(state["L"]), _eigenbasis(state["R"])
+            return False
+        state["step"] += 1
+        t = state["step"]
+        b1, b2 = group["betas"]
+        rot = _rotate(g, state["QL"], state["QR"])
+        state["exp_avg"].mul_(b1).add_(g, alpha=1 - b1)
+        self._second_moment(state, rot, b2)
+        direction = _rotate(state["exp_avg"], state["QL"], state["QR"]) / (1 - b1**t)
+        denom = (self._moment(state) / (1 - b2**t)).sqrt_().add_(group["eps"])
+        p.add_(_rotate(direction / denom, state["QL"], state["QR"], back=True), alpha=-group["lr"])
+        return True
+
+    def _after_group(self, pending: list[tuple[torch.Tensor, dict[str, Any]]], group: dict[str, Any]) -> None:
+        self._update_factors(pending, group)
+        for _, state in pending:
+            if state["step"] % group["precondition_frequency"] == 0:
+                state["QL"], state["QR"] = _eigenbasis(state["L"]), _eigenbasis(state["R"])
 
     def _second_moment(self, state: dict[str, Any], rot: torch.Tensor, b2: float) -> None:
         state["exp_avg_sq"].mul_(b2).addcmul_(rot, rot, value=1 - b2)
@@ -308,50 +323,33 @@ class Shampoo(_Base):
         roots = (vals.clamp_min(0) + eps * max(scale, 1e-30)) ** -0.25
         return ((vecs * roots) @ vecs.T).to(factor.dtype)
 
-    @torch.no_grad()
-    def step(self, closure: Any = None) -> Any:
-        loss = None
-        if closure is not None:
-            with torch.enable_grad():
-                loss = closure()
-        if not self._finite():
-            return loss
-        for group in self.param_groups:
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                state = self.state[p]
-                self._decay(p, group)
-                if p.ndim != 2:
-                    self._adam(p, state, group)
-                    continue
-                g = p.grad
-                b, cap = group["shampoo_beta"], group["max_precond_dim"]
-                b1, b2 = group["betas"]
-                if "step" not in state:
-                    state["step"] = 0
-                    state["L"] = torch.zeros(g.shape[0], g.shape[0], dtype=g.dtype) if g.shape[0] <= cap else None
-                    state["R"] = torch.zeros(g.shape[1], g.shape[1], dtype=g.dtype) if g.shape[1] <= cap else None
-                    state["exp_avg"] = torch.zeros_like(p)
-                    state["exp_avg_sq"] = torch.zeros_like(p)
-                state["step"] += 1
-                t = state["step"]
-                if state["L"] is not None:
-                    state["L"].mul_(b).add_(g @ g.T, alpha=1 - b)
-                if state["R"] is not None:
-                    state["R"].mul_(b).add_(g.T @ g, alpha=1 - b)
-                if t == 1 or t % group["precondition_frequency"] == 0:
-                    state["PL"] = self._inv_root(state["L"], group["matrix_eps"])
-                    state["PR"] = self._inv_root(state["R"], group["matrix_eps"])
-                state["exp_avg"].mul_(b1).add_(g, alpha=1 - b1)
-                state["exp_avg_sq"].mul_(b2).addcmul_(g, g, value=1 - b2)
-                m = state["exp_avg"] / (1 - b1**t)
-                adam = m / (state["exp_avg_sq"] / (1 - b2**t)).sqrt().add_(group["eps"])
-                d = m
-                if state["PL"] is not None:
-                    d = state["PL"] @ d
-                if state["PR"] is not None:
-                    d = d @ state["PR"]
-                d = d * (adam.norm() / d.norm().clamp_min(1e-30))
-                p.add_(d, alpha=-group["lr"])
-        return loss
+    def _matrix_step(self, p: torch.Tensor, state: dict[str, Any], group: dict[str, Any]) -> bool:
+        g = p.grad
+        b, cap = group["shampoo_beta"], group["max_precond_dim"]
+        b1, b2 = group["betas"]
+        if "step" not in state:
+            state["step"] = 0
+            state["L"] = torch.zeros(g.shape[0], g.shape[0], dtype=g.dtype) if g.shape[0] <= cap else None
+            state["R"] = torch.zeros(g.shape[1], g.shape[1], dtype=g.dtype) if g.shape[1] <= cap else None
+            state["exp_avg"] = torch.zeros_like(p)
+            state["exp_avg_sq"] = torch.zeros_like(p)
+        state["step"] += 1
+        t = state["step"]
+        if state["L"] is not None:
+            state["L"].mul_(b).add_(g @ g.T, alpha=1 - b)
+        if state["R"] is not None:
+            state["R"].mul_(b).add_(g.T @ g, alpha=1 - b)
+        if t == 1 or t % group["precondition_frequency"] == 0:
+            state["PL"] = self._inv_root(state["L"], group["matrix_eps"])
+            state["PR"] = self._inv_root(state["R"], group["matrix_eps"])
+        state["exp_avg"].mul_(b1).add_(g, alpha=1 - b1)
+        state["exp_avg_sq"].mul_(b2).addcmul_(g, g, value=1 - b2)
+        m = state["exp_avg"] / (1 - b1**t)
+        adam = m / (state["exp_avg_sq"] / (1 - b2**t)).sqrt().add_(group["eps"])
+        d = m
+        if state["PL"] is not None:
+            d = state["PL"] @ d
+        if state["PR"] is not None:
+            d = d @ state["PR"]
+        p.add_(d * (adam.norm() / d.norm().clamp_min(1e-30)), alpha=-group["lr"])
+        return False
