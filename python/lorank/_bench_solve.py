@@ -176,8 +176,8 @@ class AmenLaplace(Workload):
         from lorank._bench_base import _torch
 
         torch = _torch()
-        a = torchtt.TT([torch.from_numpy(np.ascontiguousarray(c)) for c in self.a.cores])
-        b = torchtt.TT([torch.from_numpy(np.ascontiguousarray(c)) for c in self.b.cores])
+        a = torchtt.TT([torch.from_numpy(np.array(c)) for c in self.a.cores])
+        b = torchtt.TT([torch.from_numpy(np.array(c)) for c in self.b.cores])
 
         def run() -> Any:
             import lorank
