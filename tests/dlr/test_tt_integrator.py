@@ -1,0 +1,86 @@
+# SPDX-License-Identifier: MIT
+"""The TT projector-splitting integrator against dense exponentials."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.linalg as sla
+
+import lorank
+from lorank import dlr, models
+from lorank.errors import ArgumentError, ShapeError
+
+
+def schroedinger(h: lorank.TTMatrix) -> lorank.TTMatrix:
+    """-i H (one core scaled, so the operator is scaled once)."""
+    cores = [np.asarray(c, dtype=complex) for c in h.cores]
+    cores[0] = -1j * cores[0]
+    return lorank.TTMatrix.from_cores(cores)
+
+
+@pytest.fixture
+def chain():
+    h = models.heisenberg(6, delta=0.7)
+    return h, schroedinger(h), h.full()
+
+
+@pytest.mark.parametrize("method", ["ksl", "ksl2"])
+def test_exact_at_full_rank(chain, method):
+    _, a, dense = chain
+    x = lorank.tt.random((2,) * 6, 8, rng=1)  # ranks (1, 2, 4, 8, 4, 2, 1): the whole space
+    x = x / x.norm()
+    res = dlr.integrate_tt(a, x, (0.0, 1.0), dt=0.2, method=method)
+    exact = sla.expm(-1j * dense) @ x.full().ravel()
+    assert np.linalg.norm(res.y.full().ravel() - exact) < 1e-12
+    assert res.n_steps == 5 and res.y.ranks == (1, 2, 4, 8, 4, 2, 1)
+
+
+def test_norm_and_energy_conserved_at_low_rank(chain):
+    _, a, dense = chain
+    x = lorank.tt.random((2,) * 6, 3, rng=0)
+    x = x / x.norm()
+    v0 = x.full().ravel()
+    for method in ("ksl", "ksl2"):
+        v = dlr.integrate_tt(a, x, (0.0, 2.0), dt=0.1, method=method).y.full().ravel()
+        assert abs(np.linalg.norm(v) - 1) < 1e-12
+        assert abs(np.vdot(v, dense @ v).real - np.vdot(v0, dense @ v0).real) < 1e-11
+
+
+def test_orders_against_a_fine_reference(chain):
+    _, a, _ = chain
+    x = lorank.tt.random((2,) * 6, 3, rng=0)
+    x = x / x.norm()
+    ref = dlr.integrate_tt(a, x, (0.0, 1.0), dt=1 / 256, method="ksl2").y.full()
+    for method, order in (("ksl", 1), ("ksl2", 2)):
+        errs = [np.linalg.norm(dlr.integrate_tt(a, x, (0.0, 1.0), dt=h, method=method).y.full() - ref)
+                for h in (0.1, 0.05, 0.025)]
+        rate = np.log2(errs[-2] / errs[-1])
+        assert abs(rate - order) < 0.3, (method, errs)
+
+
+def test_heat_equation_from_a_product_start():
+    shape = (10, 12, 8)
+    lap = models.laplace(shape)
+    cores = [np.array(c) for c in lap.cores]
+    cores[0] = -0.01 * cores[0]  # dY/dt = -0.01 Laplacian Y
+    a = lorank.TTMatrix.from_cores(cores)
+    x = lorank.tt.rank1([np.sin(np.pi * np.arange(1, n + 1) / (n + 1)) + 0.1 for n in shape])
+    exact = sla.expm(a.full()) @ x.full().ravel()
+    res = dlr.integrate_tt(a, x, (0.0, 1.0), dt=0.05)
+    assert np.linalg.norm(res.y.full().ravel() - exact) < 1e-6 * np.linalg.norm(exact)
+
+
+def test_bad_input(chain):
+    _, a, _ = chain
+    x = lorank.tt.random((2,) * 6, 2, rng=0)
+    with pytest.raises(TypeError, match="TT"):
+        dlr.integrate_tt(a, x.full(), (0, 1), dt=0.1)
+    with pytest.raises(ShapeError, match="acts on"):
+        dlr.integrate_tt(a, lorank.tt.random((2,) * 5, 2, rng=0), (0, 1), dt=0.1)
+    with pytest.raises(ArgumentError, match="method"):
+        dlr.integrate_tt(a, x, (0, 1), dt=0.1, method="bug")
+    with pytest.raises(ArgumentError, match="dt"):
+        dlr.integrate_tt(a, x, (0, 1), dt=-1)
+    with pytest.raises(ArgumentError, match="t0 < t1"):
+        dlr.integrate_tt(a, x, (1, 1), dt=0.1)
