@@ -20,6 +20,7 @@ import numpy as np
 import lorank
 from lorank._bench_base import Workload, _as_tt, _have, _tntorch_tt, _torch, _ttpy
 from lorank._bench_cross import CROSS_WORKLOADS
+from lorank._bench_dlr import DLR_WORKLOADS
 from lorank._bench_krylov import KRYLOV_WORKLOADS
 from lorank._bench_manifold import MANIFOLD_WORKLOADS
 from lorank._bench_qtt import QTT_WORKLOADS
@@ -364,7 +365,8 @@ class MatVec(Workload):
 WORKLOADS: dict[str, type[Workload]] = {
     w.name: w
     for w in (TTSVD, RoundRandom, RoundSum, RoundRedundant, DotNorm, Norm, MatVec, *CROSS_WORKLOADS,
-              *KRYLOV_WORKLOADS, *MANIFOLD_WORKLOADS, *QTT_WORKLOADS, *SOLVE_WORKLOADS)
+              *KRYLOV_WORKLOADS, *MANIFOLD_WORKLOADS, *QTT_WORKLOADS, *SOLVE_WORKLOADS,
+              *DLR_WORKLOADS)
 }
 
 

@@ -8,12 +8,13 @@
 namespace lorank::dlr {
 namespace {
 
+// Sums in double: a float32 factor of a 512-wide layer has 2.6e5 entries, and a float
+// accumulator would lose four digits.
 template <class T>
-T frobenius(index_t count, const T* x) {
-  // Scaled sum of squares: factors of large layers must not overflow in float32.
-  T scale = 0, ssq = 1;
+double frobenius(index_t count, const T* x) {
+  double scale = 0, ssq = 1;
   for (index_t i = 0; i < count; ++i) {
-    const T a = std::abs(x[i]);
+    const double a = std::abs(static_cast<double>(x[i]));
     if (a == 0) continue;
     if (scale < a) {
       ssq = 1 + ssq * (scale / a) * (scale / a);
@@ -37,23 +38,23 @@ void kron_ksl_update(index_t m, index_t n, const T* g, T* left, T* right, T beta
   lapack::gemm(Op::N, Op::N, m, n, n, T(1), g, n, right, n, T(0), gx, n);
   lapack::gemm(Op::N, Op::T, m, m, n, T(1), gx, n, g, n, T(0), grg, m);
   // K-step in place of grg: K = beta L + w G R G^T, and <K, G R G^T> for the S-step.
-  T dot = 0;
+  double dot = 0;
   for (index_t i = 0; i < m * m; ++i) {
     const T k = beta * left[i] + w * grg[i];
-    dot += k * grg[i];
+    dot += static_cast<double>(k) * grg[i];
     grg[i] = k;
   }
-  const T knorm = frobenius(m * m, grg);
+  const double knorm = frobenius(m * m, grg);
   if (!(knorm > 0) || !std::isfinite(knorm)) return;
-  for (index_t i = 0; i < m * m; ++i) grg[i] /= knorm;  // Lh
-  const T s = knorm - w * dot / knorm;                   // backward S-step
+  for (index_t i = 0; i < m * m; ++i) grg[i] = static_cast<T>(grg[i] / knorm);  // Lh
+  const T s = static_cast<T>(knorm - w * dot / knorm);                          // backward S-step
   lapack::gemm(Op::N, Op::N, m, n, m, T(1), grg, m, g, n, T(0), gx, n);
   lapack::gemm(Op::T, Op::N, n, n, m, T(1), g, n, gx, n, T(0), gtlg, n);
   for (index_t i = 0; i < n * n; ++i) gtlg[i] = s * right[i] + w * gtlg[i];  // L-step
-  const T rnorm = frobenius(n * n, gtlg);
+  const double rnorm = frobenius(n * n, gtlg);
   if (!(rnorm > 0) || !std::isfinite(rnorm)) return;
-  for (index_t i = 0; i < m * m; ++i) left[i] = grg[i] * rnorm;
-  for (index_t i = 0; i < n * n; ++i) right[i] = gtlg[i] / rnorm;
+  for (index_t i = 0; i < m * m; ++i) left[i] = static_cast<T>(grg[i] * rnorm);
+  for (index_t i = 0; i < n * n; ++i) right[i] = static_cast<T>(gtlg[i] / rnorm);
 }
 
 template void kron_ksl_update<float>(index_t, index_t, const float*, float*, float*, float, float*);
