@@ -31,6 +31,15 @@ def test_dmrg2_heisenberg_l10_reference():
     assert [h.sweep for h in res.history] == list(range(1, res.n_sweeps + 1))
 
 
+def test_dmrg1_with_subspace_expansion():
+    res = solve.eigsh(models.heisenberg(10), max_rank=32, rng=0, method="dmrg1")
+    assert res.converged and abs(res.values[0] - (-4.258035207282886)) < 1e-9
+    assert max(res.vectors[0].ranks) > 8  # ranks grew from the rank-4 start by expansion
+    h = models.ising(8, h=0.8)
+    block = solve.eigsh(h, 3, max_rank=16, rtol=1e-8, rng=1, method="dmrg1")
+    np.testing.assert_allclose(block.values, np.linalg.eigvalsh(h.full())[:3], atol=1e-9)
+
+
 def test_dmrg2_heisenberg_l20_reference():
     res = solve.eigsh(models.heisenberg(20), max_rank=64, rng=1)
     assert abs(res.values[0] - (-8.682473334398974)) < 1e-9

@@ -49,10 +49,11 @@ class BlockTrain:
 
     # ------------------------------------------------------------------ moving the block
     def split(self, v: np.ndarray, k: int, sites: int, direction: str, rtol: float,
-              max_rank: int) -> float:
+              max_rank: int, expand: float = 0.0) -> float:
         """Put the solved block ``v`` (size, p) back into the train at core k (sites=1) or
         cores k, k+1 (sites=2), move the center one step in `direction`, truncating the
-        new bond by SVD; returns the relative norm discarded."""
+        new bond by SVD; returns the relative norm discarded. With ``expand > 0`` (one site)
+        the core is first enlarged by the subspace expansion of DMRG3S (below)."""
         p = self.p
         if sites == 2:
             a, n1, n2, b = self.cores[k].shape[0], self.cores[k].shape[1], self.cores[k + 1].shape[1], \
@@ -76,6 +77,8 @@ class BlockTrain:
             return cut
         a, n, b = self.cores[k].shape[:3]
         t = v.reshape(a, n, b, p)
+        if expand > 0:
+            t, a, b = self._expand(t, k, direction, expand)
         if direction == "right":
             u, s, vh = svd(t.reshape(a * n, b * p))
             r, cut = truncation_rank(s, rtol, max_rank)
@@ -93,6 +96,33 @@ class BlockTrain:
             self.center = k - 1
             self.right[k - 1] = right_env(self.right[k], self.cores[k], self.op[k], self.cores[k])
         return cut
+
+    def _expand(self, t: np.ndarray, k: int, direction: str, alpha: float) -> tuple[np.ndarray, int, int]:
+        """Subspace expansion (Hubig, McCulloch, Schollwoeck, Wolf, "Strictly single-site
+        DMRG algorithm with subspace expansion", PRB 91, 155115 (2015)): the core is joined
+        along the bond about to be cut by ``alpha P``, P the core acted on by the operator
+        and the environment behind it (``L A t`` moving right, ``A R t`` moving left, scaled to
+        ``||t||``), and the neighbour is padded with zeros, so the state is unchanged but
+        the SVD can pick directions the next local problem needs."""
+        a, n, b, p = t.shape
+        op = self.op[k]
+        if direction == "right":
+            e = np.einsum("xza,zijy,ajbp->xiybp", self.left[k], op, t, optimize=True)
+            e = e.reshape(e.shape[0], n, -1, p)
+            extra = e.shape[2]
+            nxt = self.cores[k + 1]
+            self.cores[k + 1] = np.concatenate(
+                [nxt, np.zeros((extra,) + nxt.shape[1:], dtype=nxt.dtype)], axis=0)
+        else:
+            e = np.einsum("zijy,wyb,ajbp->aziwp", op, self.right[k], t, optimize=True)
+            e = e.reshape(-1, n, e.shape[3], p)
+            extra = e.shape[0]
+            prev = self.cores[k - 1]
+            self.cores[k - 1] = np.concatenate(
+                [prev, np.zeros(prev.shape[:2] + (extra,), dtype=prev.dtype)], axis=2)
+        scale = alpha * np.linalg.norm(t) / max(float(np.linalg.norm(e)), 1e-300)
+        t = np.concatenate([t, scale * e], axis=2 if direction == "right" else 0)
+        return t, t.shape[0], t.shape[2]
 
     def block(self, k: int, sites: int) -> np.ndarray:
         """The center's vectors as a matrix (size, p); for sites=2 merged with the next core."""

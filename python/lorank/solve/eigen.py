@@ -31,7 +31,7 @@ from lorank.tt.tensor import TT
 
 __all__ = ["eigsh", "residual_norms"]
 
-METHODS = ("auto", "dmrg2", "block")
+METHODS = ("auto", "dmrg2", "dmrg1", "block")
 LEVEL_DROP = 0.1
 
 
@@ -98,6 +98,11 @@ def eigsh(
       and moving the block index by an SVD ``(r n) x (r' k)`` lets the ranks grow. Needs k > 1
       (with one vector the ranks could not change); the method of choice for large mode
       sizes (vibrational problems), where two-site problems are n times larger.
+    - ``'dmrg1'``: one-site DMRG with the subspace expansion of Hubig et al. (DMRG3S, 2015):
+      one-core local problems (n times smaller than two-site ones), and before each SVD the
+      core is joined by a small multiple of the operator applied to it, which lets the ranks
+      grow; the mixing factor is 0.3 at first, then the square root of the last sweep's
+      relative eigenvalue change (at least 10 rtol).
     - ``'auto'``: 'dmrg2' for k = 1 or modes of size <= 4, else 'block'.
 
     Local problems are solved by block Davidson with the Jacobi preconditioner (dense
@@ -190,14 +195,15 @@ def eigsh(
     cores, block = _start_block(shape, k, min(max_rank, 4), max_rank, x0, gen, dtype, who)
     train = BlockTrain(cores, block, op, max_rank, "last" if x0 is None else "first")
     sites = 2 if method == "dmrg2" and d > 1 else 1
+    expand = method == "dmrg1"
     warmup = 1e-2 if x0 is None else 0.0  # a given start needs no warm-up sweeps
     return _sweeps(train, sites, k, rtol, max_rank, max_sweeps, residuals, callback, progress,
-                   A, who, warmup)
+                   A, who, warmup, expand)
 
 
 def _sweeps(train: BlockTrain, sites: int, k: int, rtol: float, max_rank: int, max_sweeps: int,
             want_residuals: bool, callback: Any, progress: bool, A: TTMatrix, who: str,
-            warmup: float) -> EigResult:
+            warmup: float, expand: bool = False) -> EigResult:
     d = len(train.cores)
     start = time.perf_counter()
     history: list[SweepRecord] = []
@@ -217,6 +223,9 @@ def _sweeps(train: BlockTrain, sites: int, k: int, rtol: float, max_rank: int, m
     # a poor vector at rtol would keep large ranks full of noise and make every later local
     # problem expensive (the rank grows as the residual falls).
     level = warmup
+    # DMRG3S mixing: large while the eigenvalues still move, shrinking with their change
+    # (one-site local residuals say nothing about missing directions: the basis is frozen)
+    mixing = 0.3
     for sweep in range(1, max_sweeps + 1):
         worst_res = worst_cut = 0.0
         tol = max(rtol, level)
@@ -232,7 +241,8 @@ def _sweeps(train: BlockTrain, sites: int, k: int, rtol: float, max_rank: int, m
             direction = "right" if nxt > i else "left"
             if sites == 1 and i == 0:
                 direction = "right"
-            worst_cut = max(worst_cut, train.split(vecs, i, sites, direction, tol, cap))
+            mix = mixing if expand else 0.0
+            worst_cut = max(worst_cut, train.split(vecs, i, sites, direction, tol, cap, mix))
         record = SweepRecord(sweep, vals.copy(), worst_res, worst_cut, max(train.ranks),
                              n_matvecs, time.perf_counter() - start)
         history.append(record)
@@ -240,6 +250,9 @@ def _sweeps(train: BlockTrain, sites: int, k: int, rtol: float, max_rank: int, m
             bar.update(1)
             bar.set_postfix(value=float(vals[0]), rank=record.max_rank)
         level = min(level, LEVEL_DROP * worst_res)
+        if previous is not None:
+            change = float(np.max(np.abs(vals - previous) / np.maximum(1.0, np.abs(vals))))
+            mixing = min(0.3, max(10 * rtol, np.sqrt(change)))
         if tol == rtol and previous is not None and np.all(np.abs(vals - previous) <= threshold * np.maximum(1.0, np.abs(vals))):
             converged = True
         previous = vals.copy()
