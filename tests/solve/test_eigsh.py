@@ -151,3 +151,21 @@ def test_bad_input():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         solve.eigsh(h, max_rank=4, rng=0)  # a small exact problem converges silently
+
+
+def test_inverse_iteration_finds_the_level_nearest_the_shift():
+    h = models.henon_heiles(3, 8, quartic=True)
+    vals = np.linalg.eigvalsh(h.full())
+    x0 = lorank.tt.random((8, 8, 8), 3, rng=0)
+    res = solve.inverse_iteration(h, x0, vals[4] + 0.01, rtol=1e-9, max_rank=30)
+    assert res.converged and abs(res.values[0] - vals[4]) < 1e-10
+    v = res.vectors[0].full().ravel()
+    assert np.linalg.norm(h.full() @ v - res.values[0] * v) <= 1e-9 * abs(vals[4]) + 1e-12
+    with pytest.raises(ArgumentError, match="shift"):
+        solve.inverse_iteration(h, x0, float("nan"))
+    with pytest.raises(ShapeError, match="x0"):
+        solve.inverse_iteration(h, lorank.tt.random((8, 8), 2, rng=0), 1.0)
+    with pytest.raises(ArgumentError, match="zero"):
+        solve.inverse_iteration(h, lorank.tt.zeros((8, 8, 8)), 1.0)
+    with pytest.warns(ConvergenceWarning, match="not converged"):
+        solve.inverse_iteration(h, x0, vals[4] + 0.3, maxiter=1)

@@ -9,7 +9,11 @@ from __future__ import annotations
 
 from lorank.solve._results import EigResult, SolveResult, SweepRecord
 from lorank.solve.eigen import eigsh, residual_norms
+from lorank.solve.inverse import inverse_iteration
 from lorank.solve.linear import amen
 from lorank.solve.lowrank_eig import jacobi_davidson
 
-__all__ = ["EigResult", "SolveResult", "SweepRecord", "amen", "eigsh", "jacobi_davidson", "residual_norms"]
+__all__ = [
+    "EigResult", "SolveResult", "SweepRecord", "amen", "eigsh", "inverse_iteration", "jacobi_davidson",
+    "residual_norms",
+]
