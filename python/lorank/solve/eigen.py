@@ -33,6 +33,7 @@ __all__ = ["eigsh", "residual_norms"]
 
 METHODS = ("auto", "dmrg2", "dmrg1", "block")
 LEVEL_DROP = 0.1
+WARMUP_RANK = 8  # rank cap of the first warm-up sweep, doubled each sweep
 
 
 def _merge_pair(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -229,7 +230,7 @@ def _sweeps(train: BlockTrain, sites: int, k: int, rtol: float, max_rank: int, m
     for sweep in range(1, max_sweeps + 1):
         worst_res = worst_cut = 0.0
         tol = max(rtol, level)
-        cap = max_rank if tol == rtol else min(max_rank, 8 << (sweep - 1))
+        cap = max_rank if tol == rtol else min(max_rank, WARMUP_RANK << (sweep - 1))
         for j, i in enumerate(positions):
             vals, vecs, rel, used = _local_solve_at(train, i, k, sites, tol, 40 if tol == rtol else 10)
             n_matvecs += used
