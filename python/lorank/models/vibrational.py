@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from lorank.errors import ArgumentError, ShapeError
+from lorank.linalg._krylov_basis import check_count
 from lorank.models._mpo import sum_of_products
 from lorank.tt.matrix import TTMatrix
 
@@ -23,13 +24,6 @@ __all__ = [
     "ForceField", "ch3cn_levels", "henon_heiles", "hermite_dvr", "load_force_field",
     "oscillator_position", "quartic_force_field",
 ]
-
-
-def _count(value: Any, name: str, who: str, low: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
-        msg = f"{who}: {name} must be an integer >= {low}, got {value!r}"
-        raise ArgumentError(msg)
-    return int(value)
 
 
 def oscillator_position(n: int) -> np.ndarray:
@@ -47,7 +41,7 @@ def hermite_dvr(n: int) -> tuple[np.ndarray, np.ndarray]:
     (diagonal ``(k + 1/2)/2``, ``-sqrt((k+1)(k+2))/4`` two off the diagonal).
     Reference: Light, Hamilton, Lill, J. Chem. Phys. 82, 1400 (1985).
     """
-    n = _count(n, "n", "models.hermite_dvr", 1)
+    n = check_count(n, "n", "models.hermite_dvr", 1)
     nodes, u = np.linalg.eigh(oscillator_position(n))
     k = np.arange(n)
     t = np.diag((k + 0.5) / 2.0)
@@ -71,8 +65,8 @@ def henon_heiles(d: int, n: int, *, lam: float = 0.111803, quartic: bool = False
     (2016) use this operator as an eigensolver benchmark.
     """
     who = "models.henon_heiles"
-    d = _count(d, "d", who, 2)
-    n = _count(n, "n", who, 2)
+    d = check_count(d, "d", who, 2)
+    n = check_count(n, "n", who, 2)
     if isinstance(lam, bool) or not isinstance(lam, numbers.Real) or not math.isfinite(lam):
         msg = f"{who}: lam must be a finite real number, got {lam!r}"
         raise ArgumentError(msg)
@@ -207,7 +201,7 @@ def quartic_force_field(
     if len(sizes) != d:
         msg = f"{who}: n_basis needs {d} sizes, got {len(sizes)}"
         raise ShapeError(msg)
-    sizes = [_count(n, "n_basis", who, 1) for n in sizes]
+    sizes = [check_count(n, "n_basis", who, 1) for n in sizes]
     top = max([max(p.values()) for p, _ in field.terms] + [2])
     qp = [_powers_of_q(n, top) for n in sizes]
     terms: list[Any] = [

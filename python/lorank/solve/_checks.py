@@ -1,15 +1,16 @@
 # SPDX-License-Identifier: MIT
-"""Argument checks shared by the TT solvers."""
+"""Argument checks shared by the TT solvers (counts and tolerances are the Krylov
+solvers' ``check_count`` and ``check_tol``, re-exported here)."""
 
 from __future__ import annotations
 
-import numbers
 import warnings
 from typing import Any
 
 import numpy as np
 
 from lorank.errors import ArgumentError, DeviceMismatchError, NumericalError, ShapeError
+from lorank.linalg._krylov_basis import check_count, check_tol  # noqa: F401 (re-exported)
 from lorank.tt.matrix import TTMatrix
 
 
@@ -41,22 +42,8 @@ def check_hermitian(A: TTMatrix, who: str, rtol: float = 1e-10) -> None:
         raise ArgumentError(msg)
 
 
-def check_int(value: Any, name: str, who: str, low: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
-        msg = f"{who}: {name} must be an integer >= {low}, got {value!r}"
-        raise ArgumentError(msg)
-    return int(value)
-
-
-def check_rtol(rtol: Any, who: str) -> float:
-    if isinstance(rtol, bool) or not isinstance(rtol, numbers.Real) or not 0.0 < rtol < 1.0:
-        msg = f"{who}: rtol must be in (0, 1), got {rtol!r}"
-        raise ArgumentError(msg)
-    return float(rtol)
-
-
 def check_max_rank(max_rank: Any, who: str) -> int:
-    return check_int(max_rank, "max_rank", who, 1)
+    return check_count(max_rank, "max_rank", who, 1)
 
 
 def progress_bar(progress: bool, total: int, who: str) -> Any:

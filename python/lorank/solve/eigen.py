@@ -15,10 +15,10 @@ import numpy as np
 
 from lorank.errors import ArgumentError, ConvergenceWarning, RankError, ShapeError
 from lorank.solve._checks import (
+    check_count,
     check_hermitian,
-    check_int,
     check_max_rank,
-    check_rtol,
+    check_tol,
     progress_bar,
     square_operator,
 )
@@ -166,13 +166,13 @@ def eigsh(
     shape = square_operator(A, who)
     d = len(shape)
     size = math.prod(shape)
-    k = check_int(k, "k", who, 1)
+    k = check_count(k, "k", who, 1)
     if k > size:
         msg = f"{who}: k = {k} exceeds the dimension {size} of the space"
         raise ArgumentError(msg)
-    rtol = check_rtol(rtol, who)
+    rtol = check_tol(rtol, who)
     max_rank = check_max_rank(max_rank, who)
-    max_sweeps = check_int(max_sweeps, "max_sweeps", who, 1)
+    max_sweeps = check_count(max_sweeps, "max_sweeps", who, 1)
     if method not in METHODS:
         msg = f"{who}: method must be one of {METHODS}, got {method!r}"
         raise ArgumentError(msg)

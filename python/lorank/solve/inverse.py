@@ -13,10 +13,10 @@ import numpy as np
 
 from lorank.errors import ArgumentError, ConvergenceWarning, ShapeError
 from lorank.solve._checks import (
+    check_count,
     check_hermitian,
-    check_int,
     check_max_rank,
-    check_rtol,
+    check_tol,
     square_operator,
 )
 from lorank.solve._results import EigResult, SweepRecord
@@ -63,11 +63,11 @@ def inverse_iteration(
     if isinstance(shift, bool) or not isinstance(shift, numbers.Real) or not math.isfinite(shift):
         msg = f"{who}: shift must be a finite real number, got {shift!r}"
         raise ArgumentError(msg)
-    rtol = check_rtol(rtol, who)
-    solve_rtol = check_rtol(solve_rtol, who)
+    rtol = check_tol(rtol, who)
+    solve_rtol = check_tol(solve_rtol, who)
     max_rank = check_max_rank(max_rank, who)
-    maxiter = check_int(maxiter, "maxiter", who, 1)
-    solve_sweeps = check_int(solve_sweeps, "solve_sweeps", who, 1)
+    maxiter = check_count(maxiter, "maxiter", who, 1)
+    solve_sweeps = check_count(solve_sweeps, "solve_sweeps", who, 1)
     check_hermitian(A, who)
     norm0 = x0.norm()
     if norm0 == 0:

@@ -16,9 +16,9 @@ from scipy.sparse.linalg import LinearOperator, gmres
 
 from lorank.errors import ArgumentError, ConvergenceWarning, ShapeError
 from lorank.solve._checks import (
-    check_int,
+    check_count,
     check_max_rank,
-    check_rtol,
+    check_tol,
     progress_bar,
     square_operator,
 )
@@ -113,10 +113,10 @@ def amen(
     if b.shape != shape:
         msg = f"{who}: b has shape {b.shape}, A acts on {shape}"
         raise ShapeError(msg)
-    rtol = check_rtol(rtol, who)
+    rtol = check_tol(rtol, who)
     max_rank = check_max_rank(max_rank, who)
-    max_sweeps = check_int(max_sweeps, "max_sweeps", who, 1)
-    kick_rank = check_int(kick_rank, "kick_rank", who, 1)
+    max_sweeps = check_count(max_sweeps, "max_sweeps", who, 1)
+    kick_rank = check_count(kick_rank, "kick_rank", who, 1)
     if x0 is not None and (not isinstance(x0, TT) or x0.shape != shape):
         msg = f"{who}: x0 must be a TT of shape {shape}"
         raise ArgumentError(msg)

@@ -14,7 +14,7 @@ from scipy.sparse.linalg import LinearOperator, gmres, minres
 
 from lorank.errors import ArgumentError, ConvergenceWarning, ShapeError
 from lorank.manifold.fixed_rank import FixedRankMatrix, LowRankPoint, LowRankTangent
-from lorank.solve._checks import check_hermitian, check_int, check_rtol, square_operator
+from lorank.solve._checks import check_count, check_hermitian, check_tol, square_operator
 from lorank.solve._results import EigResult, SweepRecord
 from lorank.tt.matrix import TTMatrix
 
@@ -115,17 +115,17 @@ def jacobi_davidson(
         msg = f"{who}: A must have two modes (an operator on m x n matrices), got {len(shape)}"
         raise ShapeError(msg)
     m, n = shape
-    rank = check_int(rank, "rank", who, 1)
+    rank = check_count(rank, "rank", who, 1)
     if rank > min(m, n):
         msg = f"{who}: rank = {rank} exceeds min(m, n) = {min(m, n)}"
         raise ArgumentError(msg)
     if method not in METHODS:
         msg = f"{who}: method must be one of {METHODS}, got {method!r}"
         raise ArgumentError(msg)
-    rtol = check_rtol(rtol, who)
-    maxiter = check_int(maxiter, "maxiter", who, 1)
-    inner_maxiter = check_int(inner_maxiter, "inner_maxiter", who, 1)
-    max_basis = check_int(max_basis, "max_basis", who, 2)
+    rtol = check_tol(rtol, who)
+    maxiter = check_count(maxiter, "maxiter", who, 1)
+    inner_maxiter = check_count(inner_maxiter, "inner_maxiter", who, 1)
+    max_basis = check_count(max_basis, "max_basis", who, 2)
     check_hermitian(A, who)
     dtype = np.result_type(A.dtype, np.float64)
     manifold = FixedRankMatrix(m, n, rank, dtype=dtype)
