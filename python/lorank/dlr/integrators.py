@@ -54,6 +54,41 @@ class DLRResult:
     history: tuple[DLRStep, ...] = field(repr=False)
 
 
+def check_span(t_span: Any, dt: Any, who: str) -> tuple[float, float]:
+    """(t0, t1) with t0 < t1 finite, and a positive finite dt (ArgumentError otherwise)."""
+    try:
+        t0, t1 = (float(t) for t in t_span)
+    except (TypeError, ValueError) as exc:
+        msg = f"{who}: t_span must be a pair of numbers (t0, t1), got {t_span!r}"
+        raise ArgumentError(msg) from exc
+    if not (math.isfinite(t0) and math.isfinite(t1) and t1 > t0):
+        msg = f"{who}: t_span must satisfy t0 < t1, got {t_span!r}"
+        raise ArgumentError(msg)
+    if isinstance(dt, bool) or not isinstance(dt, numbers.Real) or not 0 < dt < math.inf:
+        msg = f"{who}: dt must be a positive number, got {dt!r}"
+        raise ArgumentError(msg)
+    return t0, t1
+
+
+def march(step: Callable[[float, float], tuple[float, int]], t0: float, t1: float, dt: float,
+          callback: Callable[[DLRStep], Any] | None, who: str) -> tuple[float, list[DLRStep]]:
+    """Steps of dt from t0 to t1 (the last one shortened); ``step(t, h)`` advances the state
+    and returns its norm and rank. Returns the time reached and the records."""
+    start, t, history = time.perf_counter(), t0, []
+    n_steps = int(math.ceil((t1 - t0) / dt - 1e-12))
+    for i in range(n_steps):
+        norm, rank = step(t, min(dt, t1 - t))
+        t = t0 + (i + 1) * dt if i + 1 < n_steps else t1
+        if not math.isfinite(norm):
+            msg = f"{who}: the solution became non-finite at t = {t:.6g} (step too large?)"
+            raise NumericalError(msg)
+        record = DLRStep(t, rank, norm, time.perf_counter() - start)
+        history.append(record)
+        if callback is not None and callback(record) is True:
+            break
+    return t, history
+
+
 class _Flows:
     """The K, S and L sub-flows of one field: exact exponentials for a LinearField, classical
     Runge-Kutta sub-steps otherwise."""
@@ -211,17 +246,7 @@ def integrate(
     if rank is not None and (isinstance(rank, bool) or not isinstance(rank, numbers.Integral) or rank < 1):
         msg = f"{who}: rank must be a positive integer, got {rank!r}"
         raise ArgumentError(msg)
-    try:
-        t0, t1 = (float(t) for t in t_span)
-    except (TypeError, ValueError) as exc:
-        msg = f"{who}: t_span must be a pair of numbers (t0, t1), got {t_span!r}"
-        raise ArgumentError(msg) from exc
-    if not (math.isfinite(t0) and math.isfinite(t1) and t1 > t0):
-        msg = f"{who}: t_span must satisfy t0 < t1, got {t_span!r}"
-        raise ArgumentError(msg)
-    if isinstance(dt, bool) or not isinstance(dt, numbers.Real) or not 0 < dt < math.inf:
-        msg = f"{who}: dt must be a positive number, got {dt!r}"
-        raise ArgumentError(msg)
+    t0, t1 = check_span(t_span, dt, who)
     if isinstance(rtol, bool) or not isinstance(rtol, numbers.Real) or not 0 <= rtol < 1:
         msg = f"{who}: rtol must be in [0, 1), got {rtol!r}"
         raise ArgumentError(msg)
@@ -235,23 +260,17 @@ def integrate(
         raise ArgumentError(msg)
     max_rank = min(shape) if rank is None or method != "bug" else min(rank, *shape)
     flows = _Flows(F, shape, int(n_substeps), who)
-    start, t, history = time.perf_counter(), t0, []
-    n_steps = int(math.ceil((t1 - t0) / dt - 1e-12))
-    for i in range(n_steps):
-        h = min(dt, t1 - t)
+    state = [y]
+
+    def step(t: float, h: float) -> tuple[float, int]:
         if method == "ksl":
-            y = _ksl(flows, y, t, h)
+            state[0] = _ksl(flows, state[0], t, h)
         elif method == "ksl2":
-            y = _ksl2(flows, y, t, h)
+            state[0] = _ksl2(flows, state[0], t, h)
         else:
-            y = _bug(flows, y, t, h, float(rtol), max_rank)
-        t = t0 + (i + 1) * dt if i + 1 < n_steps else t1
-        norm = float(np.linalg.norm(y.S))
-        if not math.isfinite(norm):
-            msg = f"{who}: the solution became non-finite at t = {t:.6g} (step too large?)"
-            raise NumericalError(msg)
-        record = DLRStep(t, y.rank, norm, time.perf_counter() - start)
-        history.append(record)
-        if callback is not None and callback(record) is True:
-            break
+            state[0] = _bug(flows, state[0], t, h, float(rtol), max_rank)
+        return float(np.linalg.norm(state[0].S)), state[0].rank
+
+    t, history = march(step, t0, t1, float(dt), callback, who)
+    y = state[0]
     return DLRResult(y, t, len(history), tuple(history))

@@ -4,9 +4,6 @@ TT-matrix, Y kept at the ranks of its start."""
 
 from __future__ import annotations
 
-import math
-import numbers
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -14,8 +11,8 @@ import numpy as np
 import scipy.linalg as sla
 from scipy.sparse.linalg import LinearOperator, expm_multiply
 
-from lorank.dlr.integrators import DLRResult, DLRStep
-from lorank.errors import ArgumentError, NumericalError, ShapeError
+from lorank.dlr.integrators import DLRResult, DLRStep, check_span, march
+from lorank.errors import ArgumentError, ShapeError
 from lorank.solve._checks import square_operator
 from lorank.solve._local import LocalOperator, left_env, right_env
 from lorank.tt.matrix import TTMatrix
@@ -142,38 +139,20 @@ def integrate_tt(
     if method not in ("ksl", "ksl2"):
         msg = f"{who}: method must be 'ksl' or 'ksl2', got {method!r}"
         raise ArgumentError(msg)
-    try:
-        t0, t1 = (float(t) for t in t_span)
-    except (TypeError, ValueError) as exc:
-        msg = f"{who}: t_span must be a pair of numbers (t0, t1), got {t_span!r}"
-        raise ArgumentError(msg) from exc
-    if not (math.isfinite(t0) and math.isfinite(t1) and t1 > t0):
-        msg = f"{who}: t_span must satisfy t0 < t1, got {t_span!r}"
-        raise ArgumentError(msg)
-    if isinstance(dt, bool) or not isinstance(dt, numbers.Real) or not 0 < dt < math.inf:
-        msg = f"{who}: dt must be a positive number, got {dt!r}"
-        raise ArgumentError(msg)
+    t0, t1 = check_span(t_span, dt, who)
     dtype = np.result_type(A.dtype, y0.dtype, np.float64)
     sweeper = _Sweeper([np.array(c, dtype=dtype) for c in y0.cores],
                        [np.asarray(c, dtype=dtype) for c in A.cores])
-    start, t, history = time.perf_counter(), t0, []
-    n_steps = int(math.ceil((t1 - t0) / dt - 1e-12))
-    for i in range(n_steps):
-        h = min(dt, t1 - t)
+
+    def step(t: float, h: float) -> tuple[float, int]:
         if method == "ksl":
             sweeper.sweep_right(h)
             sweeper.recenter()
         else:
             sweeper.sweep_right(h / 2)
             sweeper.sweep_left(h / 2)
-        t = t0 + (i + 1) * dt if i + 1 < n_steps else t1
-        norm = float(np.linalg.norm(sweeper.x[0]))
-        if not math.isfinite(norm):
-            msg = f"{who}: the solution became non-finite at t = {t:.6g}"
-            raise NumericalError(msg)
-        record = DLRStep(t, max(c.shape[2] for c in sweeper.x), norm, time.perf_counter() - start)
-        history.append(record)
-        if callback is not None and callback(record) is True:
-            break
+        return float(np.linalg.norm(sweeper.x[0])), max(c.shape[2] for c in sweeper.x)
+
+    t, history = march(step, t0, t1, float(dt), callback, who)
     y = TT._trusted([np.ascontiguousarray(c) for c in sweeper.x])
     return DLRResult(y, t, len(history), tuple(history))
