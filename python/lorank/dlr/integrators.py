@@ -17,6 +17,7 @@ import numpy as np
 from lorank.dlr._fields import LinearField, _times_left, _times_right, rk4, sylvester_flow
 from lorank.errors import ArgumentError, NumericalError, ShapeError
 from lorank.manifold.fixed_rank import LowRankPoint
+from lorank.solve._local import truncation_rank
 
 __all__ = ["DLRResult", "DLRStep", "integrate"]
 
@@ -168,10 +169,7 @@ def _bug(flows: _Flows, y: LowRankPoint, t: float, h: float, rtol: float, max_ra
     s0 = (uh.T @ y.U) @ y.S @ (y.V.T @ vh)
     s1 = flows.s(s0, uh, vh, t, h, 1.0)
     p, sig, qt = np.linalg.svd(s1)
-    tail = np.sqrt(np.cumsum((sig**2)[::-1])[::-1])  # tail[j] = norm of sig[j:]
-    limit = rtol * math.sqrt(float(np.sum(sig**2)))
-    r = int(np.searchsorted(-tail, -limit, side="left")) if limit > 0 else sig.size
-    r = max(1, min(r, max_rank, sig.size))
+    r, _ = truncation_rank(sig, rtol, max_rank)
     return LowRankPoint(uh @ p[:, :r], np.diag(sig[:r]), vh @ qt[:r].T)
 
 

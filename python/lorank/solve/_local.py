@@ -195,7 +195,7 @@ def truncation_rank(s: np.ndarray, rtol: float, max_rank: int) -> tuple[int, flo
     if total == 0.0:
         return 1, 0.0
     tail = np.sqrt(np.maximum(np.cumsum((s**2)[::-1])[::-1] / total, 0.0))  # tail[r] = rel. norm of s[r:]
-    rank = int(np.searchsorted(-tail, -rtol, side="right"))
+    rank = int(np.searchsorted(-tail, -rtol, side="left"))  # first tail <= rtol
     rank = max(1, min(rank, max_rank, s.size))
     return rank, float(tail[rank]) if rank < s.size else 0.0
 
