@@ -150,3 +150,13 @@ def test_bad_hyperparameters():
             cls([w], precondition_frequency=0)
         with pytest.raises(ArgumentError, match="shampoo_beta"):
             cls([w], shampoo_beta=1.5)
+
+
+def test_factored_second_moment_is_a_per_group_option():
+    a = torch.nn.Parameter(torch.randn(4, 3))
+    b = torch.nn.Parameter(torch.randn(4, 3))
+    opt = DyKAF([{"params": [a]}, {"params": [b], "factored_second_moment": True}], lr=1e-3)
+    for _ in range(3):
+        a.grad, b.grad = torch.randn(4, 3), torch.randn(4, 3)
+        opt.step()
+    assert "row" not in opt.state[a] and "row" in opt.state[b]

@@ -219,9 +219,10 @@ class DyKAF(SOAP):
         super().__init__(params, lr, betas, shampoo_beta, eps, weight_decay, precondition_frequency,
                          max_precond_dim)
         for group in self.param_groups:
-            group["factored_second_moment"] = bool(factored_second_moment)
+            group.setdefault("factored_second_moment", bool(factored_second_moment))
 
     def _init_factors(self, g: torch.Tensor, state: dict[str, Any], group: dict[str, Any]) -> None:
+        state["factored"] = group["factored_second_moment"]  # this parameter's group decides
         cap = group["max_precond_dim"]
         if g.shape[0] > cap or g.shape[1] > cap:  # one-sided: SOAP's average on the small side
             super()._init_factors(g, state, group)
@@ -253,7 +254,7 @@ class DyKAF(SOAP):
                 _ksl_torch(g, s["L"], s["R"], beta)
 
     def _second_moment(self, state: dict[str, Any], rot: torch.Tensor, b2: float) -> None:
-        if not self.param_groups[0]["factored_second_moment"]:
+        if not state["factored"]:
             super()._second_moment(state, rot, b2)
             return
         sq = rot * rot
