@@ -4,7 +4,8 @@
 1. Heisenberg XXX open chains, L = 10, 20, 50, 100, by two-site DMRG: ground energies
    beside exact diagonalization (L <= 20) and converged DMRG (L = 50, 100).
 2. Henon-Heiles: the 10 lowest levels at d = 4 (28-point DVR, no quartic term) and d = 10
-   (16 points, quartic term) by the block TT eigensolver, beside the published lists, with
+   (16 points, quartic term) by the block TT eigensolver and by the Riemannian block
+   eigensolver (one tangent space for all states), beside the published lists, with
    TT residuals ||H x - E x|| (an eigenvalue lies within that distance); then 50 levels at
    d = 10 and 10 levels at d = 20.
 3. Acetonitrile (CH3CN, 12 modes, quartic force field): the zero-point energy and the
@@ -40,10 +41,12 @@ def heisenberg() -> None:
 
 
 def henon_heiles() -> None:
-    for d, n, quartic, rtol, ref in ((4, 28, False, 1e-6, HH4_LEVELS), (10, 16, True, 3e-6, HH10_LEVELS)):
+    cases = ((4, 28, False, 1e-6, HH4_LEVELS), (10, 16, True, 3e-6, HH10_LEVELS))
+    for (d, n, quartic, rtol, ref), method in ((c, m) for c in cases for m in ("block", "riemannian")):
         t0 = time.perf_counter()
-        res = solve.eigsh(models.henon_heiles(d, n, quartic=quartic), 10, max_rank=60, rtol=rtol, rng=0)
-        print(f"\nHenon-Heiles d = {d}, n = {n}, quartic = {quartic}: "
+        res = solve.eigsh(models.henon_heiles(d, n, quartic=quartic), 10, max_rank=60, rtol=rtol, rng=0,
+                          method=method)
+        print(f"\nHenon-Heiles d = {d}, n = {n}, quartic = {quartic}, method {method!r}: "
               f"{time.perf_counter() - t0:.2f} s, {res.n_sweeps} sweeps, ranks <= {max(res.vectors[0].ranks)}")
         print(f"{'j':>3} {'lorank':>16} {'published':>16} {'difference':>11} {'residual':>9}")
         for j, (v, r, rr) in enumerate(zip(res.values, ref, res.residuals)):

@@ -88,6 +88,7 @@ class BlockHenonHeiles(Workload):
     quartic = False
     rtol = 1e-6
     levels = HH4_LEVELS
+    method = "auto"
 
     def setup(self, quick: bool) -> None:
         self.h = models.henon_heiles(self.d, self.n, quartic=self.quartic)
@@ -96,7 +97,7 @@ class BlockHenonHeiles(Workload):
             self.levels = np.linalg.eigvalsh(self.h.full())[:10]
 
     def ours(self) -> Any:
-        res = solve.eigsh(self.h, 10, max_rank=60, rtol=self.rtol, residuals=False, rng=0)
+        res = solve.eigsh(self.h, 10, max_rank=60, rtol=self.rtol, residuals=False, rng=0, method=self.method)
         return np.asarray(res.values)
 
     def peers(self) -> dict[str, Callable[[], Any]]:
@@ -176,4 +177,17 @@ class AmenLaplace(Workload):
         return float(r.norm(accurate=True) / self.b.norm())
 
 
-SOLVE_WORKLOADS = (DMRGHeisenberg, BlockHenonHeiles4, BlockHenonHeiles10, AmenLaplace)
+class RiemannianHenonHeiles4(BlockHenonHeiles4):
+    name = "riemannian_hh4"
+    description = "block_hh4 by the Riemannian block eigensolver (eigsh method='riemannian')"
+    method = "riemannian"
+
+
+class RiemannianHenonHeiles10(BlockHenonHeiles10):
+    name = "riemannian_hh10"
+    description = "block_hh10 by the Riemannian block eigensolver (eigsh method='riemannian')"
+    method = "riemannian"
+
+
+SOLVE_WORKLOADS = (DMRGHeisenberg, BlockHenonHeiles4, BlockHenonHeiles10, RiemannianHenonHeiles4,
+                   RiemannianHenonHeiles10, AmenLaplace)
