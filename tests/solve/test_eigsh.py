@@ -169,3 +169,25 @@ def test_inverse_iteration_finds_the_level_nearest_the_shift():
         solve.inverse_iteration(h, lorank.tt.zeros((8, 8, 8)), 1.0)
     with pytest.warns(ConvergenceWarning, match="not converged"):
         solve.inverse_iteration(h, x0, vals[4] + 0.3, maxiter=1)
+
+
+def test_block_inverse_iteration_resolves_a_degenerate_multiplet():
+    """Laplace on 9^3: the second level is a triplet. Subspace iteration with
+    shift-and-invert on three vectors returns the triplet's values and spans its eigenspace."""
+    shape = (9, 9, 9)
+    h = models.laplace(shape)
+    dense = h.full()
+    vals, vecs = np.linalg.eigh(dense)
+    assert abs(vals[1] - vals[3]) < 1e-10 and vals[4] - vals[3] > 1e-3
+    x0 = [lorank.tt.random(shape, 2, rng=s) for s in range(3)]
+    res = solve.inverse_iteration(h, x0, vals[1] - 0.05, rtol=1e-9, max_rank=20, solve_rtol=1e-10)
+    assert res.converged
+    np.testing.assert_allclose(res.values, vals[1:4], atol=1e-10)
+    got = np.array([v.full().ravel() for v in res.vectors]).T
+    np.testing.assert_allclose(got.T @ got, np.eye(3), atol=1e-8)
+    s = np.linalg.svd(vecs[:, 1:4].T @ got, compute_uv=False)
+    np.testing.assert_allclose(s, 1.0, atol=1e-8)
+    with pytest.raises(TypeError, match="x0"):
+        solve.inverse_iteration(h, [], 1.0)
+    with pytest.raises(ShapeError, match="x0"):
+        solve.inverse_iteration(h, [x0[0], lorank.tt.random((9, 9), 2, rng=0)], 1.0)

@@ -8,6 +8,7 @@ import math
 import numbers
 import time
 import warnings
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -23,6 +24,7 @@ from lorank.solve._results import EigResult, SweepRecord
 from lorank.solve.eigen import residual_norms
 from lorank.solve.linear import amen
 from lorank.tt.matrix import TTMatrix
+from lorank.tt.sums import round_sum
 from lorank.tt.tensor import TT
 
 __all__ = ["inverse_iteration"]
@@ -36,30 +38,57 @@ def _shifted(A: TTMatrix, shift: float) -> TTMatrix:
                                 for c, m in zip(total.cores, A.row_shape)])
 
 
+def _rayleigh_ritz(A: TTMatrix, ys: list[TT], rtol: float, max_rank: int) -> tuple[np.ndarray, list[TT]]:
+    """Ritz pairs of A on span(ys): the Gram and projected matrices from TT inner products,
+    the Ritz vectors as rounded TT sums (orthonormal up to the rounding)."""
+    m = len(ys)
+    ays = [A.apply(y, rtol=1e-12) for y in ys]
+    gram = np.array([[ys[i].dot(ys[j]) for j in range(m)] for i in range(m)])
+    proj = np.array([[ys[i].dot(ays[j]) for j in range(m)] for i in range(m)])
+    gram, proj = 0.5 * (gram + gram.conj().T), 0.5 * (proj + proj.conj().T)
+    w, v = np.linalg.eigh(gram)
+    keep = w > 1e-12 * w.max()  # a block that lost independence keeps its span
+    whiten = v[:, keep] / np.sqrt(w[keep])
+    theta, c = np.linalg.eigh(whiten.conj().T @ proj @ whiten)
+    coef = whiten @ c  # column j: the j-th Ritz vector in terms of ys
+    vectors = []
+    for j in range(coef.shape[1]):
+        terms = [ys[i] * complex(coef[i, j]) if np.iscomplexobj(coef) else ys[i] * float(coef[i, j])
+                 for i in range(m)]
+        x = round_sum(terms, rtol=rtol, max_rank=max_rank) if m > 1 else terms[0]
+        vectors.append(x / x.norm())
+    return theta, vectors
+
+
 def inverse_iteration(
-    A: TTMatrix, x0: TT, shift: float, *, rtol: float = 1e-8, max_rank: int = 100,
+    A: TTMatrix, x0: TT | Sequence[TT], shift: float, *, rtol: float = 1e-8, max_rank: int = 100,
     maxiter: int = 20, solve_rtol: float = 1e-6, solve_sweeps: int = 4,
 ) -> EigResult:
-    """The eigenpair of a Hermitian TT-matrix A nearest ``shift``, by inverse iteration
-    ``x <- (A - shift I)^{-1} x / ||.||`` with each shifted system solved inexactly by
-    :func:`amen` (``solve_sweeps`` sweeps to ``solve_rtol``, started from the current x) and
-    the iterate rounded to ``max_rank``.
+    """The eigenpairs of a Hermitian TT-matrix A nearest ``shift``, by (block) inverse
+    iteration ``X <- (A - shift I)^{-1} X`` with each shifted system solved inexactly by
+    :func:`amen` (``solve_sweeps`` sweeps to ``solve_rtol``, started from the current
+    vector), followed by a Rayleigh-Ritz step on the block.
 
-    Converges linearly with ratio ``|lambda - shift| / |lambda' - shift|`` (lambda' the next
-    nearest eigenvalue), so a shift close to the target converges in a few steps; inexact
-    solves only perturb the direction. This is the textbook shifted inverse iteration with
-    TT solves (the setting of Rakhuba-Oseledets 2016, whose manifold-preconditioned variants
-    are not implemented here).
+    With one starting vector this is the textbook shifted inverse iteration; with m of them
+    (a sequence x0) it is subspace iteration with shift-and-invert, which converges to the m
+    eigenpairs nearest the shift with ratio ``|lambda_m - shift| / |lambda_{m+1} - shift|``
+    and resolves (near-)degenerate multiplets, where single-vector iteration stalls between
+    the members. The Rayleigh-Ritz step uses TT inner products (Gram and ``<y_i, A y_j>``)
+    and forms the Ritz vectors as TT sums rounded to ``solve_rtol`` and ``max_rank``.
+    Inexact solves only perturb the directions. (The setting of Rakhuba-Oseledets 2016; their
+    manifold-preconditioned variants are not implemented here.)
 
-    Stops when ``||A x - theta x|| <= rtol * max(1, |theta|)`` (computed in TT; theta the
-    Rayleigh quotient). Returns an :class:`EigResult` with one value and vector; the history
-    records theta and the residual per iteration.
+    Stops when every ``||A x_j - theta_j x_j|| <= rtol * max(1, |theta_j|)`` (computed in TT).
+    Returns an :class:`EigResult` with the m Ritz values (ascending) and vectors; the
+    history records them and the largest relative residual per iteration.
+    Cost per iteration: m AMEn solves, m TT products and m^2 inner products.
     """
     who = "solve.inverse_iteration"
     shape = square_operator(A, who)
-    if not isinstance(x0, TT) or x0.shape != shape:
-        msg = f"{who}: x0 must be a TT of shape {shape}"
-        raise ShapeError(msg) if isinstance(x0, TT) else TypeError(msg)
+    starts = [x0] if isinstance(x0, TT) else list(x0) if isinstance(x0, (list, tuple)) else None
+    if not starts or not all(isinstance(t, TT) and t.shape == shape for t in starts):
+        msg = f"{who}: x0 must be a TT of shape {shape} or a non-empty list of them"
+        raise ShapeError(msg) if starts and all(isinstance(t, TT) for t in starts) else TypeError(msg)
     if isinstance(shift, bool) or not isinstance(shift, numbers.Real) or not math.isfinite(shift):
         msg = f"{who}: shift must be a finite real number, got {shift!r}"
         raise ArgumentError(msg)
@@ -69,30 +98,32 @@ def inverse_iteration(
     maxiter = check_count(maxiter, "maxiter", who, 1)
     solve_sweeps = check_count(solve_sweeps, "solve_sweeps", who, 1)
     check_hermitian(A, who)
-    norm0 = x0.norm()
-    if norm0 == 0:
+    if any(t.norm() == 0 for t in starts):
         msg = f"{who}: x0 is zero"
         raise ArgumentError(msg)
     shifted = _shifted(A, shift)
-    x = x0 / norm0
+    xs = [t / t.norm() for t in starts]
     start, history, n_matvecs, converged = time.perf_counter(), [], 0, False
-    theta, res = math.nan, math.inf
+    theta, res = np.full(len(xs), np.nan), np.full(len(xs), np.inf)
     for it in range(1, maxiter + 1):
-        with warnings.catch_warnings():  # the solves are inexact on purpose
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            sol = amen(shifted, x, x0=x, rtol=solve_rtol, max_rank=max_rank, max_sweeps=solve_sweeps)
-        n_matvecs += sol.n_matvecs
-        y = sol.x.round(rtol=min(solve_rtol, 1e-10), max_rank=max_rank)
-        x = y / y.norm()
-        theta = float(np.real(x.dot(A.apply(x, rtol=1e-12))))
-        res = float(residual_norms(A, [x], [theta])[0])
-        history.append(SweepRecord(it, np.array([theta]), res / max(1.0, abs(theta)), 0.0,
-                                   max(x.ranks), n_matvecs, time.perf_counter() - start))
-        if res <= rtol * max(1.0, abs(theta)):
+        ys = []
+        for x in xs:
+            with warnings.catch_warnings():  # the solves are inexact on purpose
+                warnings.simplefilter("ignore", ConvergenceWarning)
+                sol = amen(shifted, x, x0=x, rtol=solve_rtol, max_rank=max_rank, max_sweeps=solve_sweeps)
+            n_matvecs += sol.n_matvecs
+            y = sol.x.round(rtol=min(solve_rtol, 1e-10), max_rank=max_rank)
+            ys.append(y / y.norm())
+        theta, xs = _rayleigh_ritz(A, ys, min(solve_rtol, 1e-10), max_rank)
+        res = residual_norms(A, xs, theta)
+        worst = float(np.max(res / np.maximum(1.0, np.abs(theta))))
+        history.append(SweepRecord(it, np.array(theta), worst, 0.0, max(max(x.ranks) for x in xs),
+                                   n_matvecs, time.perf_counter() - start))
+        if worst <= rtol:
             converged = True
             break
     if not converged:
-        warnings.warn(f"{who}: not converged after {maxiter} iterations (residual {res:.2e})",
+        warnings.warn(f"{who}: not converged after {maxiter} iterations (residual {np.max(res):.2e})",
                       ConvergenceWarning, stacklevel=2)
-    return EigResult(np.array([theta]), [x], converged, np.array([res]), len(history), n_matvecs,
+    return EigResult(np.asarray(theta), xs, converged, np.asarray(res), len(history), n_matvecs,
                      tuple(history))
