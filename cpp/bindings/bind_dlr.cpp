@@ -7,6 +7,8 @@
 #include "lorank/core/error.hpp"
 #include "lorank/dlr/kron_ksl.hpp"
 
+#include <string>
+
 namespace py = pybind11;
 using namespace lorank;
 
@@ -14,7 +16,7 @@ namespace {
 
 template <class T>
 void update_all(const py::sequence& gs, const py::sequence& lefts, const py::sequence& rights,
-                double beta) {
+                double beta, bool galerkin) {
   const auto count = py::len(gs);
   LORANK_CHECK(py::len(lefts) == count && py::len(rights) == count, ShapeError,
                "kron_ksl_update: gs, lefts and rights need equal lengths, got ", count, ", ",
@@ -45,12 +47,12 @@ void update_all(const py::sequence& gs, const py::sequence& lefts, const py::seq
     jobs.push_back({m, n, g.data(), static_cast<T*>(l.mutable_data()),
                     static_cast<T*>(r.mutable_data())});
     keep.push_back(g);
-    work = std::max(work, m * n + m * m + n * n);
+    work = std::max(work, 2 * m * n + m * m + n * n);
   }
   std::vector<T> buffer(static_cast<std::size_t>(work));
   py::gil_scoped_release nogil;
-  for (const Job& j : jobs)
-    dlr::kron_ksl_update<T>(j.m, j.n, j.g, j.l, j.r, static_cast<T>(beta), buffer.data());
+  const auto step = galerkin ? &dlr::kron_bug_update<T> : &dlr::kron_ksl_update<T>;
+  for (const Job& j : jobs) step(j.m, j.n, j.g, j.l, j.r, static_cast<T>(beta), buffer.data());
 }
 
 }  // namespace
@@ -59,17 +61,21 @@ void bind_dlr(py::module_& m) {
   m.def(
       "kron_ksl_update",
       [](const py::sequence& gs, const py::sequence& lefts, const py::sequence& rights,
-         double beta) {
+         double beta, const std::string& scheme) {
         LORANK_CHECK(beta >= 0 && beta < 1, Error, "kron_ksl_update: beta must be in [0, 1), got ",
                      beta);
+        LORANK_CHECK(scheme == "ksl" || scheme == "bug", Error,
+                     "kron_ksl_update: scheme must be 'ksl' or 'bug', got '", scheme, "'");
         if (py::len(gs) == 0) return;
         auto first = py::array::ensure(gs[0]);
         if (first && first.dtype().is(py::dtype::of<float>()))
-          update_all<float>(gs, lefts, rights, beta);
+          update_all<float>(gs, lefts, rights, beta, scheme == "bug");
         else
-          update_all<double>(gs, lefts, rights, beta);
+          update_all<double>(gs, lefts, rights, beta, scheme == "bug");
       },
-      py::arg("gs"), py::arg("lefts"), py::arg("rights"), py::arg("beta"),
-      "One projector-splitting step of each Kronecker pair (L, R) for its gradient, in place "
-      "(lorank::dlr::kron_ksl_update); float32 or float64, the GIL released.");
+      py::arg("gs"), py::arg("lefts"), py::arg("rights"), py::arg("beta"), py::arg("scheme") = "ksl",
+      "One rank-one step of each Kronecker pair (L, R) for its gradient, in place: the "
+      "projector-splitting step (scheme='ksl', lorank::dlr::kron_ksl_update) or the "
+      "basis-update-and-Galerkin step (scheme='bug', lorank::dlr::kron_bug_update); float32 or "
+      "float64, the GIL released.");
 }

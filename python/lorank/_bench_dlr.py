@@ -17,8 +17,9 @@ from lorank._reference.kron_ksl import kron_ksl_update as twin
 
 class KronFactorUpdate(Workload):
     name = "kron_ksl"
-    description = "DyKAF factor update, 8 layers 512 x 256 (quick: 128 x 64), float32"
+    description = "DyKAF factor update (KSL step), 8 layers 512 x 256 (quick: 128 x 64), float32"
     min_repeat = 3
+    scheme = "ksl"
 
     def setup(self, quick: bool) -> None:
         rng = np.random.default_rng(0)
@@ -32,7 +33,7 @@ class KronFactorUpdate(Workload):
         # the truth in float64; every float32 implementation is scored against it
         ref_l = [x.astype(np.float64) for x in self.left0]
         ref_r = [x.astype(np.float64) for x in self.right0]
-        twin([g.astype(np.float64) for g in self.gs], ref_l, ref_r, 0.95)
+        twin([g.astype(np.float64) for g in self.gs], ref_l, ref_r, 0.95, self.scheme)
         self.expected = ref_l + ref_r
 
     def _fresh(self) -> tuple[list[np.ndarray], list[np.ndarray]]:
@@ -40,19 +41,21 @@ class KronFactorUpdate(Workload):
 
     def ours(self) -> Any:
         lefts, rights = self._fresh()
-        _core.kron_ksl_update(self.gs, lefts, rights, 0.95)
+        _core.kron_ksl_update(self.gs, lefts, rights, 0.95, self.scheme)
         return lefts + rights
 
     def reference(self) -> Any:
         lefts, rights = self._fresh()
-        twin(self.gs, lefts, rights, 0.95)
+        twin(self.gs, lefts, rights, 0.95, self.scheme)
         return lefts + rights
 
     def peers(self) -> dict[str, Callable[[], Any]]:
         if not _have("torch"):
             return {}
         torch = _torch()
-        from lorank.nn._optim import _ksl_torch
+        from lorank.nn._optim import _bug_torch, _ksl_torch
+
+        step = _bug_torch if self.scheme == "bug" else _ksl_torch
 
         gs = [torch.from_numpy(g) for g in self.gs]
 
@@ -60,7 +63,7 @@ class KronFactorUpdate(Workload):
             lefts, rights = self._fresh()
             tl, tr = [torch.from_numpy(x) for x in lefts], [torch.from_numpy(x) for x in rights]
             for g, left, right in zip(gs, tl, tr):
-                _ksl_torch(g, left, right, 0.95)
+                step(g, left, right, 0.95)
             return lefts + rights
 
         return {"torch": run}
@@ -69,4 +72,10 @@ class KronFactorUpdate(Workload):
         return max(float(np.abs(a - b).max() / np.abs(b).max()) for a, b in zip(result, self.expected))
 
 
-DLR_WORKLOADS = (KronFactorUpdate,)
+class KronFactorUpdateGalerkin(KronFactorUpdate):
+    name = "kron_bug"
+    description = "DyKAF factor update (public code's Galerkin step), 8 layers 512 x 256 (quick: 128 x 64)"
+    scheme = "bug"
+
+
+DLR_WORKLOADS = (KronFactorUpdate, KronFactorUpdateGalerkin)

@@ -62,7 +62,7 @@ def rect_maxvol(
 def batched_eigvalsh(a: np.ndarray) -> np.ndarray: ...
 def kron_ksl_update(
     gs: Sequence[np.ndarray], lefts: Sequence[np.ndarray], rights: Sequence[np.ndarray],
-    beta: float,
+    beta: float, scheme: str = "ksl",
 ) -> None: ...
 def qtt_fft(
     cores: Cores, axes: Sequence[Sequence[int]], sign: float, rtol: float,

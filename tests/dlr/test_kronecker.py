@@ -33,10 +33,11 @@ def test_nearest_kronecker_recovers_sums_and_is_optimal(rng):
                                sum(np.kron(p, q) for p, q in dense), atol=1e-10)
 
 
-def test_tracker_is_exact_for_a_fixed_kronecker_structure(rng):
+@pytest.mark.parametrize("scheme", ["ksl", "bug"])
+def test_tracker_is_exact_for_a_fixed_kronecker_structure(rng, scheme):
     # gradients G = x u v^T with fixed u, v: F_t stays u u^T (x) v v^T up to scale
     u, v = rng.standard_normal(6), rng.standard_normal(4)
-    tracker = dlr.KroneckerFactors((6, 4), beta=0.9)
+    tracker = dlr.KroneckerFactors((6, 4), beta=0.9, scheme=scheme)
     f = np.zeros((24, 24))
     for _ in range(15):
         g = rng.standard_normal() * np.outer(u, v)
@@ -45,7 +46,7 @@ def test_tracker_is_exact_for_a_fixed_kronecker_structure(rng):
     assert np.linalg.norm(tracker.kron() - f) < 1e-12 * np.linalg.norm(f)
 
 
-def _mlp_trajectory(beta: float, steps: int = 300, batch: int = 32):
+def _mlp_trajectory(beta: float, steps: int = 300, batch: int = 32, scheme: str = "ksl"):
     """Gradients of the 32 x 16 middle layer of a 64-16-32-10 ReLU MLP trained by SGD on a
     ten-class Gaussian mixture; yields (F_t, tracker, Shampoo's factors) every 30 steps."""
     g0 = np.random.default_rng(7)
@@ -57,7 +58,7 @@ def _mlp_trajectory(beta: float, steps: int = 300, batch: int = 32):
     w2 = rng.standard_normal((32, 16)) / 4
     w3 = rng.standard_normal((10, 32)) / np.sqrt(32)
     fisher = np.zeros((512, 512))
-    tracker = dlr.KroneckerFactors((32, 16), beta=beta)
+    tracker = dlr.KroneckerFactors((32, 16), beta=beta, scheme=scheme)
     left, right = np.zeros((32, 32)), np.zeros((16, 16))
     for t in range(steps):
         idx = rng.integers(0, 2000, batch)
@@ -87,9 +88,13 @@ def _rel(f: np.ndarray, k: np.ndarray) -> float:
     return float(np.linalg.norm(f - c * k) / np.linalg.norm(f))
 
 
-def test_dynamical_factors_approximate_the_fisher_better_than_shampoo():
+@pytest.mark.parametrize("scheme, beta", [("ksl", 0.95), ("ksl", 0.99), ("bug", 0.99)])
+def test_dynamical_factors_approximate_the_fisher_better_than_shampoo(scheme, beta):
+    # measured means (ours / Shampoo's / optimum): ksl 0.95: 0.682 / 0.704 / 0.633;
+    # ksl 0.99: 0.586 / 0.666 / 0.571; bug 0.99: 0.590 / 0.666 (bug at 0.95: 0.703 / 0.704,
+    # a tie, so not asserted)
     ours, shampoo = [], []
-    for f, tracker, left, right in _mlp_trajectory(0.95):
+    for f, tracker, left, right in _mlp_trajectory(beta, scheme=scheme):
         (b, c), = dlr.nearest_kronecker(f, ((32, 32), (16, 16)))
         best = _rel(f, np.kron(b, c))
         ours.append(_rel(f, tracker.kron()))

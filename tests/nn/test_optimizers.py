@@ -27,12 +27,13 @@ def grads():
              torch.randn(4, generator=g, dtype=torch.float64)) for _ in range(8)]
 
 
-def test_dykaf_factors_follow_the_projector_splitting_tracker(grads):
+@pytest.mark.parametrize("update", ["bug", "ksl"])
+def test_dykaf_factors_follow_the_projector_splitting_tracker(grads, update):
     w = torch.zeros(6, 4, dtype=torch.float64, requires_grad=True)
     b = torch.zeros(4, dtype=torch.float64, requires_grad=True)
-    opt = DyKAF([w, b], lr=1e-3, shampoo_beta=0.9, precondition_frequency=3)
+    opt = DyKAF([w, b], lr=1e-3, shampoo_beta=0.9, precondition_frequency=3, update=update)
     _feed(opt, [w, b], grads)
-    tracker = dlr.KroneckerFactors((6, 4), beta=0.9)
+    tracker = dlr.KroneckerFactors((6, 4), beta=0.9, scheme=update)
     for gw, _ in grads:
         tracker.update(gw.numpy())
     state = opt.state[w]
@@ -150,13 +151,40 @@ def test_bad_hyperparameters():
             cls([w], precondition_frequency=0)
         with pytest.raises(ArgumentError, match="shampoo_beta"):
             cls([w], shampoo_beta=1.5)
+    with pytest.raises(ArgumentError, match="update"):
+        DyKAF([w], update="adam")
 
 
 def test_factored_second_moment_is_a_per_group_option():
     a = torch.nn.Parameter(torch.randn(4, 3))
     b = torch.nn.Parameter(torch.randn(4, 3))
-    opt = DyKAF([{"params": [a]}, {"params": [b], "factored_second_moment": True}], lr=1e-3)
+    opt = DyKAF([{"params": [a]}, {"params": [b], "factored_second_moment": False}], lr=1e-3)
     for _ in range(3):
         a.grad, b.grad = torch.randn(4, 3), torch.randn(4, 3)
         opt.step()
-    assert "row" not in opt.state[a] and "row" in opt.state[b]
+    assert "l" in opt.state[a] and "l" not in opt.state[b]
+
+
+def test_rank_one_second_moment_against_numpy():
+    """The rank-one moment l r^T after a few steps, against a NumPy transcription of its
+    update (basis update from the old vectors, Galerkin scale), fed the rotated squares."""
+    torch.manual_seed(3)
+    w = torch.nn.Parameter(torch.zeros(5, 3, dtype=torch.float64))
+    opt = DyKAF([w], lr=1e-3, betas=(0.9, 0.8), eps=1e-6, precondition_frequency=100)
+    l_ref, r_ref = np.full(5, 1e-6), np.full(3, 1e-6)
+    for t in range(4):
+        w.grad = torch.randn(5, 3, dtype=torch.float64)
+        state = opt.state[w]
+        if t > 0:  # the first step only initializes; later ones rotate by the fixed bases
+            rot = (state["QL"].T @ w.grad @ state["QR"]).numpy()
+            sq = rot * rot
+            nl, nr = np.linalg.norm(l_ref), np.linalg.norm(r_ref)
+            lh, rh = l_ref / nl, r_ref / nr
+            ln = 0.8 * nl * nr * lh + 0.2 * sq @ rh
+            rn = 0.8 * nl * nr * rh + 0.2 * sq.T @ lh
+            ln, rn = ln / np.linalg.norm(ln), rn / np.linalg.norm(rn)
+            c = 0.8 * (ln @ lh) * (rn @ rh) * nl * nr + 0.2 * ln @ sq @ rn
+            l_ref, r_ref = ln * np.sqrt(c), rn * np.sqrt(c)
+        opt.step()
+    np.testing.assert_allclose(np.outer(opt.state[w]["l"].numpy(), opt.state[w]["r"].numpy()),
+                               np.outer(l_ref, r_ref), rtol=1e-12)

@@ -103,14 +103,21 @@ class KroneckerFactors:
     tracked factors follow it when F changes slowly (Lubich-Oseledets: exact while F stays
     rank one in the rearranged space).
 
+    ``scheme='bug'`` replaces the step by the fixed-rank basis-update-and-Galerkin step
+    (Ceruti-Lubich 2022; the factor update of DyKAF's public code): K and L from the same
+    old factors, ``U = K / ||K||``, ``V = M / ||M||`` with ``M = beta R + w G^T L^ G``, then
+    ``S = <U (x) V, F_t>`` (six products instead of four).
+
     Parameters
     ----------
     shape : (m, n)
     beta : float
         Exponential averaging factor in [0, 1).
+    scheme : {'ksl', 'bug'}
+        The integrator step (above).
     """
 
-    def __init__(self, shape: Sequence[int], beta: float = 0.95) -> None:
+    def __init__(self, shape: Sequence[int], beta: float = 0.95, scheme: str = "ksl") -> None:
         m, n = (int(x) for x in shape)
         if m < 1 or n < 1:
             msg = f"dlr.KroneckerFactors: shape must be positive, got {tuple(shape)}"
@@ -118,7 +125,10 @@ class KroneckerFactors:
         if isinstance(beta, bool) or not isinstance(beta, numbers.Real) or not 0 <= beta < 1:
             msg = f"dlr.KroneckerFactors: beta must be in [0, 1), got {beta!r}"
             raise ArgumentError(msg)
-        self.shape, self.beta = (m, n), float(beta)
+        if scheme not in ("ksl", "bug"):
+            msg = f"dlr.KroneckerFactors: scheme must be 'ksl' or 'bug', got {scheme!r}"
+            raise ArgumentError(msg)
+        self.shape, self.beta, self.scheme = (m, n), float(beta), scheme
         self.left: np.ndarray | None = None   # L, m x m
         self.right: np.ndarray | None = None  # R, n x n, unit Frobenius norm
         self.n_updates = 0
@@ -145,7 +155,7 @@ class KroneckerFactors:
             return
         from lorank import _core
 
-        _core.kron_ksl_update([g], [self.left], [self.right], self.beta)
+        _core.kron_ksl_update([g], [self.left], [self.right], self.beta, self.scheme)
         self.n_updates += 1
 
     def kron(self) -> np.ndarray:

@@ -190,24 +190,31 @@ class SOAP(_Base):
 
 class DyKAF(SOAP):
     """DyKAF (Yudin, Grishina, Veprikov, Beznosikov, Rakhuba, "DyKAF: Dynamical Kronecker
-    Approximation of the Fisher Information Matrix for Gradient Preconditioning", 2025).
+    Approximation of the Fisher Information Matrix for Gradient Preconditioning", 2025;
+    public code: github.com/Vepricov/LIB, ``src/optimizers/dykaf.py``).
 
     SOAP's preconditioning (Adam in the eigenbasis of the Kronecker factors, refreshed every
-    ``precondition_frequency`` steps, one-sided above ``max_precond_dim``), with the factors
-    of each matrix parameter following the empirical Fisher
-    ``F_t = beta F_{t-1} + (1 - beta) vec(G) vec(G)^T ~ L_t (x) R_t`` by one
-    projector-splitting (K, S, L) step per update (:class:`lorank.dlr.KroneckerFactors`);
-    the first gradient starts them at the optimum for its own Fisher. The factor updates of
-    all parameters of a group run in one compiled call (``G R G^T`` and ``G^T L G`` with their
-    reductions) for CPU tensors. ``factored_second_moment=True`` keeps Adam's second moment
-    as a rank-one (Adafactor-style) outer product of row and column means in the rotated
-    basis. When a side exceeds the cap, that side is the identity and only the other factor
-    is tracked, by the exponential average of G G^T (or G^T G) as in SOAP.
+    ``precondition_frequency`` steps, one-sided above ``max_precond_dim``, the first step
+    only initializing), with the factors of each matrix parameter following the empirical
+    Fisher ``F_t = beta F_{t-1} + (1 - beta) vec(G) vec(G)^T ~ L_t (x) R_t`` by one step of a
+    rank-one dynamical low-rank integrator on its Van Loan rearrangement per update
+    (:class:`lorank.dlr.KroneckerFactors`), started from the top singular pair of the first
+    gradient. ``update='bug'`` (default, the public code's step): K- and L-steps from the
+    same old factors, then the Galerkin S-step (the fixed-rank "unconventional" integrator
+    of Ceruti and Lubich 2022); ``update='ksl'``: the Lubich-Oseledets projector-splitting
+    step (K, backward S, L). The factor updates of all parameters of a group run in one
+    compiled call for CPU tensors.
 
-    What is reconstructed rather than read: the paper's text and code were not reachable
-    when this was written; the factor update is the KSL step on the Van Loan rearrangement
-    (which is what the paper's title and abstract describe), and the initialization and
-    one-sided rule are our choices, documented here.
+    ``factored_second_moment=True`` (default, as the public code's ``adam_rank_one``) keeps
+    Adam's second moment of the rotated gradient as a rank-one ``l r^T``, itself followed by
+    the same basis-update-and-Galerkin step on ``beta2 l r^T + (1 - beta2) G'^2`` (l, r start
+    at eps times ones); False keeps the full elementwise moment as in SOAP.
+
+    Where this differs from the public code (our choices, kept on purpose): bases are
+    refreshed by ``eigh`` (the code: one power step and QR, SOAP's shortcut); ``eps`` is added
+    to the square-rooted moment in rank-one mode too; a side above the cap keeps SOAP's
+    exponential average of ``G G^T`` (the code sums ``G G^T`` onto a large multiple of the
+    identity, without decay); no weight decay by default (the code: 0.01).
     """
 
     name = "DyKAF"
@@ -215,14 +222,18 @@ class DyKAF(SOAP):
     def __init__(self, params: Iterable[Any], lr: float = 3e-3, betas: tuple[float, float] = (0.95, 0.95),
                  shampoo_beta: float = 0.95, eps: float = 1e-8, weight_decay: float = 0.0,
                  precondition_frequency: int = 10, max_precond_dim: int = 4096,
-                 factored_second_moment: bool = False) -> None:
+                 factored_second_moment: bool = True, update: str = "bug") -> None:
+        if update not in ("bug", "ksl"):
+            raise ArgumentError(f"{self.name}: update must be 'bug' or 'ksl', got {update!r}")
         super().__init__(params, lr, betas, shampoo_beta, eps, weight_decay, precondition_frequency,
                          max_precond_dim)
         for group in self.param_groups:
             group.setdefault("factored_second_moment", bool(factored_second_moment))
+            group.setdefault("update", update)
 
     def _init_factors(self, g: torch.Tensor, state: dict[str, Any], group: dict[str, Any]) -> None:
         state["factored"] = group["factored_second_moment"]  # this parameter's group decides
+        state["moment_eps"] = group["eps"]
         cap = group["max_precond_dim"]
         if g.shape[0] > cap or g.shape[1] > cap:  # one-sided: SOAP's average on the small side
             super()._init_factors(g, state, group)
@@ -241,37 +252,54 @@ class DyKAF(SOAP):
             super()._update_factors(rest, group)
         if not ksl:
             return
-        beta = group["shampoo_beta"]
+        beta, scheme = group["shampoo_beta"], group["update"]
         on_cpu = [(g, s) for g, s in ksl if g.device.type == "cpu" and g.dtype in (torch.float32, torch.float64)]
         if on_cpu:
             from lorank import _core
 
             _core.kron_ksl_update([np.ascontiguousarray(g.numpy()) for g, _ in on_cpu],
                                   [s["L"].numpy() for _, s in on_cpu],
-                                  [s["R"].numpy() for _, s in on_cpu], beta)
+                                  [s["R"].numpy() for _, s in on_cpu], beta, scheme)
         for g, s in ksl:
             if not (g.device.type == "cpu" and g.dtype in (torch.float32, torch.float64)):
-                _ksl_torch(g, s["L"], s["R"], beta)
+                (_bug_torch if scheme == "bug" else _ksl_torch)(g, s["L"], s["R"], beta)
 
     def _second_moment(self, state: dict[str, Any], rot: torch.Tensor, b2: float) -> None:
         if not state["factored"]:
             super()._second_moment(state, rot, b2)
             return
-        sq = rot * rot
-        if "row" not in state:
-            state["row"] = torch.zeros(rot.shape[0], dtype=rot.dtype, device=rot.device)
-            state["col"] = torch.zeros(rot.shape[1], dtype=rot.dtype, device=rot.device)
-        state["row"].mul_(b2).add_(sq.mean(1), alpha=1 - b2)
-        state["col"].mul_(b2).add_(sq.mean(0), alpha=1 - b2)
+        if "l" not in state:  # eps times ones, as the public code starts them
+            state["l"] = torch.full((rot.shape[0],), state["moment_eps"], dtype=rot.dtype, device=rot.device)
+            state["r"] = torch.full((rot.shape[1],), state["moment_eps"], dtype=rot.dtype, device=rot.device)
+        _rank_one_moment(state["l"], state["r"], rot * rot, b2)
 
     def _moment(self, state: dict[str, Any]) -> torch.Tensor:
-        if "row" not in state:
+        if "l" not in state:
             return state["exp_avg_sq"]
-        return torch.outer(state["row"], state["col"]) / state["row"].mean().clamp_min(1e-30)
+        return torch.outer(state["l"], state["r"])
+
+
+def _rank_one_moment(rows: torch.Tensor, cols: torch.Tensor, sq: torch.Tensor, b2: float) -> None:
+    """In place: ``rows cols^T`` follows ``b2 rows cols^T + (1 - b2) sq`` by one
+    basis-update-and-Galerkin step (both vectors updated from the old ones, then the
+    Galerkin scale)."""
+    nl, nr = torch.linalg.norm(rows), torch.linalg.norm(cols)
+    if not (nl > 0 and nr > 0):
+        return
+    lh, rh = rows / nl, cols / nr
+    ln = b2 * nl * nr * lh + (1 - b2) * (sq @ rh)
+    rn = b2 * nl * nr * rh + (1 - b2) * (sq.T @ lh)
+    if not (torch.linalg.norm(ln) > 0 and torch.linalg.norm(rn) > 0):
+        return
+    ln, rn = ln / torch.linalg.norm(ln), rn / torch.linalg.norm(rn)
+    c = b2 * (ln @ lh) * (rn @ rh) * nl * nr + (1 - b2) * (ln @ sq @ rn)
+    scale = torch.sqrt(torch.clamp(c, min=0.0))
+    rows.copy_(ln * scale)
+    cols.copy_(rn * scale)
 
 
 def _ksl_torch(g: torch.Tensor, left: torch.Tensor, right: torch.Tensor, beta: float) -> None:
-    """The fused factor update in torch (for GPU tensors): the same step as the kernel."""
+    """The projector-splitting factor step in torch (for GPU tensors), as the kernel."""
     w = 1 - beta
     grg = g @ right @ g.T
     k = beta * left + w * grg
@@ -286,6 +314,26 @@ def _ksl_torch(g: torch.Tensor, left: torch.Tensor, right: torch.Tensor, beta: f
         return
     left.copy_(lh * rnorm)
     right.copy_(r_new / rnorm)
+
+
+def _bug_torch(g: torch.Tensor, left: torch.Tensor, right: torch.Tensor, beta: float) -> None:
+    """The basis-update-and-Galerkin factor step in torch (for GPU tensors), as the kernel."""
+    w = 1 - beta
+    lnorm, rnorm = torch.linalg.norm(left), torch.linalg.norm(right)
+    if not (lnorm > 0 and rnorm > 0 and torch.isfinite(lnorm * rnorm)):
+        return
+    p, lh, rh = beta * lnorm * rnorm, left / lnorm, right / rnorm
+    k = p * lh + w * (g @ rh @ g.T)
+    m = p * rh + w * (g.T @ lh @ g)
+    knorm, mnorm = torch.linalg.norm(k), torch.linalg.norm(m)
+    if not (knorm > 0 and mnorm > 0 and torch.isfinite(knorm * mnorm)):
+        return
+    u, v = k / knorm, m / mnorm
+    s = p * (lh * u).sum() * (rh * v).sum() + w * ((u @ g) * (g @ v)).sum()
+    if not (s > 0 and torch.isfinite(s)):
+        return
+    left.copy_(s * u)
+    right.copy_(v)
 
 
 class Shampoo(_Base):

@@ -16,4 +16,16 @@ namespace lorank::dlr {
 template <class T>
 void kron_ksl_update(index_t m, index_t n, const T* g, T* left, T* right, T beta, T* work);
 
+/// The fixed-rank basis-update-and-Galerkin step (Ceruti, Lubich, "An unconventional robust
+/// integrator for dynamical low-rank approximation", BIT 62, 2022) of the same rank-one
+/// approximation: the factor update of DyKAF's public code. With p = beta ||L|| ||R||,
+/// Lh = L / ||L||, Rh = R / ||R|| and w = 1 - beta:
+///   U = K / ||K||, K = p Lh + w G Rh G^T;   V = M / ||M||, M = p Rh + w G^T Lh G;
+///   S = p <Lh, U> <Rh, V> + w <U G, G V>;   L <- S U,  R <- V.
+/// K and M both start from the old factors (no backward S-step). `work` holds
+/// 2 m*n + m*m + n*n entries; zero or non-finite intermediate norms, or S <= 0, leave L and
+/// R unchanged. O(m n (m + n)) (six GEMMs).
+template <class T>
+void kron_bug_update(index_t m, index_t n, const T* g, T* left, T* right, T beta, T* work);
+
 }  // namespace lorank::dlr
