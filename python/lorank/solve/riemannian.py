@@ -37,7 +37,9 @@ def riemannian_block(op: list[np.ndarray], k: int, x0: list[TT], rtol: float, ma
     Each iteration: Rayleigh-Ritz of ``P_W A P_W`` on the tangent space W by preconditioned
     block Davidson, started from the previous Ritz vectors transported to W by orthogonal
     projection; then the retraction: the new point's chains are the truncated TT-SVD of the
-    block of Ritz vectors (left chain with the block index last, right chain with it first).
+    block of Ritz vectors (left chain with the block index last, right chain with it first),
+    the left chain enlarged by `enrich` residual directions per interface
+    (:meth:`TangentSpace.enriched`), so that ranks can grow.
     """
     d = len(op)
     dtype = np.result_type(op[0], np.float64)
