@@ -5,13 +5,13 @@ integrators for matrix ODEs (:func:`integrate`) and tensor trains (:func:`integr
 
 from __future__ import annotations
 
-from lorank.dlr._fields import LinearField
+from lorank.dlr._fields import LinearField, TTField
 from lorank.dlr.integrators import DLRResult, DLRStep, integrate
 from lorank.dlr.kronecker import KroneckerFactors, nearest_kronecker, rearrange
 from lorank.dlr.tt_integrator import integrate_tt
 
 __all__ = [
-    "DLRResult", "DLRStep", "KroneckerFactors", "LinearField", "integrate", "integrate_tt",
+    "DLRResult", "DLRStep", "KroneckerFactors", "LinearField", "TTField", "integrate", "integrate_tt",
     "nearest_kronecker",
     "rearrange",
 ]

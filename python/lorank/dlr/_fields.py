@@ -24,6 +24,17 @@ class LinearField:
     B: Any = None
 
 
+@dataclass(frozen=True)
+class TTField:
+    """A general right-hand side ``F(t, Y) -> TT`` for :func:`lorank.dlr.integrate_tt`, Y a
+    TT of the solution's shape (F's value may have any ranks). The integrator's sub-flows are
+    then ``n_substeps`` classical Runge-Kutta steps each, F evaluated on the whole train at
+    every stage (d evaluations per stage and sweep)."""
+
+    f: Callable[[float, Any], Any]
+    n_substeps: int = 1
+
+
 def _checked(value: Any, who: str, shape: tuple[int, int]) -> Any:
     """F's value as a dense array or a pair of arrays, with its shape and finiteness checked
     (a NaN from F would otherwise spread through every later step)."""

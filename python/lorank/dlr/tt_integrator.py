@@ -11,8 +11,9 @@ import numpy as np
 import scipy.linalg as sla
 from scipy.sparse.linalg import LinearOperator, expm_multiply
 
+from lorank.dlr._fields import TTField, rk4
 from lorank.dlr.integrators import DLRResult, DLRStep, check_span, march
-from lorank.errors import ArgumentError, ShapeError
+from lorank.errors import ArgumentError, NumericalError, ShapeError
 from lorank.solve._checks import square_operator
 from lorank.solve._local import LocalOperator, left_env, right_env
 from lorank.tt.matrix import TTMatrix
@@ -40,9 +41,11 @@ def _bond_identity(rank: int, dtype: Any) -> np.ndarray:
 
 
 class _Sweeper:
-    """Cores with an orthogonality center and the environments of A, as in the DMRG sweeps."""
+    """Cores with an orthogonality center and the environments of A, as in the DMRG sweeps.
+    The sub-flows (a core forward, a bond matrix backward) are exact exponentials of the
+    projected operator; :class:`_FieldSweeper` replaces them for a general field."""
 
-    def __init__(self, cores: list[np.ndarray], ops: list[np.ndarray]) -> None:
+    def __init__(self, cores: list[np.ndarray], ops: list[np.ndarray] | None) -> None:
         self.x, self.op = cores, ops
         d = len(cores)
         one = np.ones((1, 1, 1), dtype=cores[0].dtype)
@@ -54,19 +57,27 @@ class _Sweeper:
     def _local(self, k: int) -> LocalOperator:
         return LocalOperator(self.left[k], self.op[k], self.right[k])
 
-    def _bond(self, k: int) -> LocalOperator:
-        """The bond operator between cores k and k+1, after core k was orthogonalized."""
+    def _core_flow(self, k: int, tau: float) -> None:
+        """K-step: the center core k forward by tau."""
+        c = self.x[k]
+        self.x[k] = _flow(self._local(k), c.reshape(-1), tau).reshape(c.shape)
+
+    def _bond_flow(self, bond: np.ndarray, k: int, tau: float) -> np.ndarray:
+        """S-step: the bond matrix right of core k (cores <= k left-orthonormal, > k right-
+        orthonormal) backward by tau."""
         left, right = self.left[k + 1], self.right[k]
-        return LocalOperator(left, _bond_identity(left.shape[1], left.dtype), right)
+        h = LocalOperator(left, _bond_identity(left.shape[1], left.dtype), right)
+        return _flow(h, bond.reshape(-1), -tau).reshape(bond.shape)
 
     def _move_right(self, k: int, tau: float) -> None:
         c = self.x[k]
         r0, n, r1 = c.shape
         q, r = np.linalg.qr(c.reshape(r0 * n, r1))
         self.x[k] = q.reshape(r0, n, -1)
-        self.left[k + 1] = left_env(self.left[k], self.x[k], self.op[k], self.x[k])
+        if self.op is not None:
+            self.left[k + 1] = left_env(self.left[k], self.x[k], self.op[k], self.x[k])
         if tau:
-            r = _flow(self._bond(k), r.reshape(-1), -tau).reshape(r.shape)
+            r = self._bond_flow(r, k, tau)
         self.x[k + 1] = np.tensordot(r, self.x[k + 1], axes=([1], [0]))
 
     def _move_left(self, k: int, tau: float) -> None:
@@ -74,21 +85,18 @@ class _Sweeper:
         r0, n, r1 = c.shape
         q, r = np.linalg.qr(c.reshape(r0, n * r1).T)
         self.x[k] = q.T.reshape(-1, n, r1)
-        self.right[k - 1] = right_env(self.right[k], self.x[k], self.op[k], self.x[k])
+        if self.op is not None:
+            self.right[k - 1] = right_env(self.right[k], self.x[k], self.op[k], self.x[k])
         lmat = r.T  # c = lmat @ x[k]
         if tau:
-            # the bond matrix sits between left[k] and right[k-1]; its vector is (a, 1, b)
-            bond = LocalOperator(self.left[k], _bond_identity(self.left[k].shape[1], lmat.dtype),
-                                 self.right[k - 1])
-            lmat = _flow(bond, lmat.reshape(-1), -tau).reshape(lmat.shape)
+            lmat = self._bond_flow(lmat, k - 1, tau)
         self.x[k - 1] = np.tensordot(self.x[k - 1], lmat, axes=([2], [0]))
 
     def sweep_right(self, tau: float) -> None:
         """K-steps forward, S-steps backward, left to right; center from 0 to d-1."""
         d = len(self.x)
         for k in range(d):
-            c = self.x[k]
-            self.x[k] = _flow(self._local(k), c.reshape(-1), tau).reshape(c.shape)
+            self._core_flow(k, tau)
             if k < d - 1:
                 self._move_right(k, tau)
 
@@ -96,8 +104,7 @@ class _Sweeper:
         """The adjoint sweep, right to left; center from d-1 to 0."""
         d = len(self.x)
         for k in range(d - 1, -1, -1):
-            c = self.x[k]
-            self.x[k] = _flow(self._local(k), c.reshape(-1), tau).reshape(c.shape)
+            self._core_flow(k, tau)
             if k > 0:
                 self._move_left(k, tau)
 
@@ -111,6 +118,65 @@ class _Sweeper:
         """Center back to core 0 without evolving (after a Lie step)."""
         for k in range(len(self.x) - 1, 0, -1):
             self._move_left(k, 0.0)
+
+
+class _FieldSweeper(_Sweeper):
+    """Sub-flows for a general field F(t, Y) -> TT: classical Runge-Kutta steps (RK4) of the
+    projected equations, ``dC/dt = U_<k^H F(t, Y(C)) V_>k^H`` for a core and its negative for
+    a bond matrix, F evaluated on the whole train at every stage. Each sweep covers
+    ``[self.time, self.time + tau]``."""
+
+    def __init__(self, cores: list[np.ndarray], field: Callable[[float, TT], Any], shape: tuple[int, ...],
+                 n_substeps: int, who: str) -> None:
+        self.field, self.shape, self.n_substeps, self.who, self.time = field, shape, n_substeps, who, 0.0
+        super().__init__(cores, None)
+
+    def _value(self, t: float, cores: list[np.ndarray]) -> list[np.ndarray]:
+        z = self.field(t, TT._trusted(cores))
+        if not isinstance(z, TT):
+            msg = f"{self.who}: the field must return a TT, got {type(z).__name__}"
+            raise TypeError(msg)
+        if z.shape != self.shape:
+            msg = f"{self.who}: the field returned shape {z.shape}, expected {self.shape}"
+            raise ShapeError(msg)
+        zc = [np.asarray(c) for c in z.cores]
+        if not all(np.all(np.isfinite(c)) for c in zc):
+            msg = f"{self.who}: the field returned NaN or Inf"
+            raise NumericalError(msg)
+        return zc
+
+    def _projected(self, z: list[np.ndarray], lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
+        """Environments ``U_<lo^H Z_<lo`` and ``V_>hi^H Z_>hi`` (orthonormal cores of x)."""
+        left = np.ones((1, 1), dtype=np.result_type(self.x[0], z[0]))
+        for j in range(lo):
+            left = np.einsum("ab,aic,bid->cd", left, self.x[j].conj(), z[j], optimize=True)
+        right = np.ones((1, 1), dtype=left.dtype)
+        for j in range(len(z) - 1, hi, -1):
+            right = np.einsum("ab,cia,dib->cd", right, self.x[j].conj(), z[j], optimize=True)
+        return left, right
+
+    def _rk4(self, rhs: Callable[[float, np.ndarray], np.ndarray], v: np.ndarray, tau: float) -> np.ndarray:
+        h = tau / self.n_substeps
+        for i in range(self.n_substeps):
+            v = rk4(rhs, self.time + i * h, v, h)
+        return v
+
+    def _core_flow(self, k: int, tau: float) -> None:
+        def rhs(t: float, c: np.ndarray) -> np.ndarray:
+            cores = self.x[:k] + [c] + self.x[k + 1:]
+            z = self._value(t, cores)
+            left, right = self._projected(z, k, k)
+            return np.einsum("ab,bic,dc->aid", left, z[k], right, optimize=True)
+
+        self.x[k] = self._rk4(rhs, self.x[k].astype(np.result_type(self.x[k], float)), tau)
+
+    def _bond_flow(self, bond: np.ndarray, k: int, tau: float) -> np.ndarray:
+        def rhs(t: float, b: np.ndarray) -> np.ndarray:
+            cores = self.x[:k] + [np.tensordot(self.x[k], b, axes=([2], [0]))] + self.x[k + 1:]
+            left, right = self._projected(self._value(t, cores), k + 1, k)
+            return -(left @ right.T)
+
+        return self._rk4(rhs, bond, tau)
 
 
 def _operator_cores(A: Any, shape: tuple[int, ...], dtype: Any, t: float, who: str) -> list[np.ndarray]:
@@ -128,10 +194,11 @@ def _operator_cores(A: Any, shape: tuple[int, ...], dtype: Any, t: float, who: s
 
 
 def integrate_tt(
-    A: TTMatrix | Callable[[float], TTMatrix], y0: TT, t_span: tuple[float, float], *, dt: float,
-    method: str = "ksl2", callback: Callable[[DLRStep], Any] | None = None,
+    A: TTMatrix | Callable[[float], TTMatrix] | TTField, y0: TT, t_span: tuple[float, float], *,
+    dt: float, method: str = "ksl2", callback: Callable[[DLRStep], Any] | None = None,
 ) -> DLRResult:
-    """Integrate dY/dt = A Y (or A(t) Y) on the manifold of tensor trains with the ranks of y0.
+    """Integrate dY/dt = A Y, A(t) Y or F(t, Y) on the manifold of tensor trains with the
+    ranks of y0.
 
     The projector-splitting integrator for TT (Lubich, Oseledets, Vandereycken, "Time
     integration of tensor trains", SIAM J. Numer. Anal. 53 (2015); the one-site TDVP of
@@ -150,6 +217,12 @@ def integrate_tt(
     rebuilds the environments, one extra right-to-left pass per step. A(t) is checked
     (square, finite, the modes of y0) before it is used; an error leaves nothing changed.
 
+    A general field is given as a :class:`TTField` ``F(t, Y) -> TT``: the same sweeps, each
+    sub-flow (``dC/dt = U_<k^H F(t, Y(C)) V_>k^H`` for a core, its negative for a bond
+    matrix) by ``n_substeps`` classical Runge-Kutta steps with F evaluated on the whole train
+    at every stage; for autonomous F at full ranks the splitting is exact and the error is
+    RK4's. F's value is checked (a TT of y0's shape, finite) at every evaluation.
+
     Returns a :class:`DLRResult` whose ``y`` is the TT at t1, with the ranks of y0 (each
     capped by the largest rank a train of that shape can have).
     Complexity per step: O(d r^3 R n (1 + R n / r)) per local product.
@@ -159,22 +232,33 @@ def integrate_tt(
         msg = f"{who}: y0 must be a TT, got {type(y0).__name__}"
         raise TypeError(msg)
     t0, t1 = check_span(t_span, dt, who)
-    op0 = A(t0) if callable(A) else A
     if method not in ("ksl", "ksl2"):
         msg = f"{who}: method must be 'ksl' or 'ksl2', got {method!r}"
         raise ArgumentError(msg)
-    dtype = np.result_type(op0.dtype if isinstance(op0, TTMatrix) else np.float64, y0.dtype, np.float64)
-    ops = _operator_cores(op0, y0.shape, dtype, t0, who)
-    sweeper = _Sweeper([np.array(c, dtype=dtype) for c in y0.cores], ops)
+    general = isinstance(A, TTField)
+    if general:
+        if not (isinstance(A.n_substeps, int) and A.n_substeps >= 1):
+            msg = f"{who}: TTField.n_substeps must be an integer >= 1, got {A.n_substeps!r}"
+            raise ArgumentError(msg)
+        dtype = np.result_type(y0.dtype, np.float64)
+        sweeper: _Sweeper = _FieldSweeper([np.array(c, dtype=dtype) for c in y0.cores], A.f, y0.shape,
+                                          A.n_substeps, who)
+    else:
+        op0 = A(t0) if callable(A) else A
+        dtype = np.result_type(op0.dtype if isinstance(op0, TTMatrix) else np.float64, y0.dtype, np.float64)
+        sweeper = _Sweeper([np.array(c, dtype=dtype) for c in y0.cores], _operator_cores(op0, y0.shape, dtype, t0, who))
 
     def step(t: float, h: float) -> tuple[float, int]:
-        if callable(A):
+        if general:
+            sweeper.time = t
+        elif callable(A):
             sweeper.set_operator(_operator_cores(A, y0.shape, dtype, t + h / 2, who))
         if method == "ksl":
             sweeper.sweep_right(h)
             sweeper.recenter()
         else:
             sweeper.sweep_right(h / 2)
+            sweeper.time = t + h / 2
             sweeper.sweep_left(h / 2)
         return float(np.linalg.norm(sweeper.x[0])), max(c.shape[2] for c in sweeper.x)
 
