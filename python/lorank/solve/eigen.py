@@ -159,7 +159,9 @@ def eigsh(
     rng : int, Generator or None
         Seed of the random start.
     callback : callable, optional
-        Called with each :class:`SweepRecord`; returning True stops.
+        Called with each :class:`SweepRecord`; returning True stops. For 'riemannian' it
+        sees the tangent-space iterations (the records of its ALS start come first in the
+        history but are not passed to it).
     progress : bool
         tqdm bar over sweeps.
 
