@@ -148,6 +148,7 @@ def test_riemannian_henon_heiles_d4_published_levels():
     res = solve.eigsh(models.henon_heiles(4, 28), 10, method="riemannian", max_rank=60, rtol=1e-6, rng=0)
     np.testing.assert_allclose(res.values, HH4, atol=1e-8)
     assert np.all(res.residuals < 1e-3)
+    assert all(max(v.ranks) <= 60 for v in res.vectors)  # max_rank caps the returned trains
 
 
 def test_riemannian_not_converged_warns():

@@ -88,6 +88,7 @@ def riemannian_block(op: list[np.ndarray], k: int, x0: list[TT], rtol: float, ma
     if not converged and not stop:
         warnings.warn(f"{who}: not converged after {len(history)} iterations (last change of the "
                       f"eigenvalues above {threshold:.1e} relative)", ConvergenceWarning, stacklevel=3)
-    vectors = [TT._trusted([np.ascontiguousarray(c) for c in t]).round(rtol=rtol) for t in trains]
+    vectors = [TT._trusted([np.ascontiguousarray(c) for c in t]).round(rtol=rtol, max_rank=max_rank)
+               for t in trains]
     res = residual_norms(A, vectors, vals) if want_residuals else np.full(k, np.nan)
     return EigResult(vals, vectors, converged, res, len(history), n_matvecs, tuple(history))
