@@ -177,6 +177,14 @@ class AmenLaplace(Workload):
         return float(r.norm(accurate=True) / self.b.norm())
 
 
+class AlsLaplace(AmenLaplace):
+    name = "als_laplace"
+    description = "amen_laplace by two-site ALS (solve.als)"
+
+    def ours(self) -> Any:
+        return solve.als(self.a, self.b, rtol=1e-8, rng=0).x
+
+
 class RiemannianHenonHeiles4(BlockHenonHeiles4):
     name = "riemannian_hh4"
     description = "block_hh4 by the Riemannian block eigensolver (eigsh method='riemannian')"
@@ -190,4 +198,4 @@ class RiemannianHenonHeiles10(BlockHenonHeiles10):
 
 
 SOLVE_WORKLOADS = (DMRGHeisenberg, BlockHenonHeiles4, BlockHenonHeiles10, RiemannianHenonHeiles4,
-                   RiemannianHenonHeiles10, AmenLaplace)
+                   RiemannianHenonHeiles10, AmenLaplace, AlsLaplace)

@@ -1,19 +1,21 @@
 # SPDX-License-Identifier: MIT
 """Low-rank eigensolvers and linear solvers.
 
-TT eigensolvers (:func:`eigsh`: two-site DMRG and the block TT-ALS), TT linear solvers
-(:func:`amen`), and eigensolvers on fixed-rank matrix manifolds (:func:`jacobi_davidson`).
+TT eigensolvers (:func:`eigsh`: two-site DMRG, the block TT-ALS and the Riemannian block
+method; :func:`inverse_iteration`), TT linear solvers (:func:`amen`, :func:`als`), and
+eigensolvers on fixed-rank matrix manifolds (:func:`jacobi_davidson`).
 """
 
 from __future__ import annotations
 
 from lorank.solve._results import EigResult, SolveResult, SweepRecord
+from lorank.solve.als import als
 from lorank.solve.eigen import eigsh, residual_norms
 from lorank.solve.inverse import inverse_iteration
 from lorank.solve.linear import amen
 from lorank.solve.lowrank_eig import jacobi_davidson
 
 __all__ = [
-    "EigResult", "SolveResult", "SweepRecord", "amen", "eigsh", "inverse_iteration", "jacobi_davidson",
+    "EigResult", "SolveResult", "SweepRecord", "als", "amen", "eigsh", "inverse_iteration", "jacobi_davidson",
     "residual_norms",
 ]

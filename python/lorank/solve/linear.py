@@ -56,6 +56,39 @@ def _local_solve(h: LocalOperator, rhs: np.ndarray, x0: np.ndarray, rtol: float)
     return sol
 
 
+def residual_rank(h: LocalOperator, rhs: np.ndarray, sol: np.ndarray, factors: tuple[Any, Any, Any],
+                  rank: int, rtol: float, max_rank: int) -> tuple[int, float]:
+    """The rank at which the SVD ``factors`` of the solved core ``sol`` keep the local
+    residual within reach of rtol: a Frobenius cut of rtol can raise the residual by the
+    local condition number, so the rank grows (by a quarter at a time) until the truncated
+    core's residual is at most ``max(rtol ||rhs|| / 2, 2 ||rhs - H sol||)``. Returns the
+    rank and the relative norm cut."""
+    u, s, vh = factors
+    floor = float(np.linalg.norm(rhs - h.matvec(sol.reshape(-1, 1))[:, 0]))
+    goal = max(0.5 * rtol * float(np.linalg.norm(rhs)), 2.0 * floor)
+    while rank < min(s.size, max_rank):
+        trial = (u[:, :rank] * s[:rank]) @ vh[:rank]
+        if np.linalg.norm(rhs - h.matvec(trial.reshape(-1, 1))[:, 0]) <= goal:
+            break
+        rank = min(rank + max(1, rank // 4), s.size, max_rank)
+    return rank, float(np.sqrt(np.sum(s[rank:] ** 2) / max(np.sum(s**2), 1e-300)))
+
+
+def check_system(A: Any, b: Any, x0: Any, who: str) -> tuple[int, ...]:
+    """The modes of A x = b, with A, b and x0 checked."""
+    shape = square_operator(A, who)
+    if not isinstance(b, TT):
+        msg = f"{who}: b must be a TT, got {type(b).__name__}"
+        raise TypeError(msg)
+    if b.shape != shape:
+        msg = f"{who}: b has shape {b.shape}, A acts on {shape}"
+        raise ShapeError(msg)
+    if x0 is not None and (not isinstance(x0, TT) or x0.shape != shape):
+        msg = f"{who}: x0 must be a TT of shape {shape}"
+        raise ArgumentError(msg)
+    return shape
+
+
 def amen(
     A: TTMatrix, b: TT, *, x0: TT | None = None, rtol: float = 1e-8, max_rank: int = 100,
     max_sweeps: int = 20, kick_rank: int = 4, rng: Any = None,
@@ -106,20 +139,11 @@ def amen(
     Complexity: per core O(r^3 R n (1 + R n / r)) per local product, rank r of x, R of A.
     """
     who = "solve.amen"
-    shape = square_operator(A, who)
-    if not isinstance(b, TT):
-        msg = f"{who}: b must be a TT, got {type(b).__name__}"
-        raise TypeError(msg)
-    if b.shape != shape:
-        msg = f"{who}: b has shape {b.shape}, A acts on {shape}"
-        raise ShapeError(msg)
+    shape = check_system(A, b, x0, who)
     rtol = check_tol(rtol, who)
     max_rank = check_max_rank(max_rank, who)
     max_sweeps = check_count(max_sweeps, "max_sweeps", who, 1)
     kick_rank = check_count(kick_rank, "kick_rank", who, 1)
-    if x0 is not None and (not isinstance(x0, TT) or x0.shape != shape):
-        msg = f"{who}: x0 must be a TT of shape {shape}"
-        raise ArgumentError(msg)
     gen = np.random.default_rng(rng)
     dtype = np.result_type(A.dtype, b.dtype, np.float64)
     if b.norm() == 0:
@@ -128,42 +152,58 @@ def amen(
     d = len(shape)
     ops = [np.asarray(c, dtype=dtype) for c in A.cores]
     bs = [np.asarray(c, dtype=dtype) for c in b.cores]
-    start = x0 if x0 is not None else _random_train(shape, 2, gen, dtype)
+    start = x0 if x0 is not None else random_train(shape, 2, gen, dtype)
     xs = [np.asarray(c, dtype=dtype) for c in start.cores]
-    zs = [np.asarray(c, dtype=dtype) for c in _random_train(shape, kick_rank, gen, dtype).cores]
+    zs = [np.asarray(c, dtype=dtype) for c in random_train(shape, kick_rank, gen, dtype).cores]
     state = _State(ops, bs, xs, zs)
+
+    def sweep() -> tuple[float, float, int, int]:
+        worst_res, worst_cut, used = 0.0, 0.0, 0
+        for k in range(d):
+            res, cut, n = state.update(k, rtol, max_rank, d)
+            worst_res, worst_cut, used = max(worst_res, res), max(worst_cut, cut), used + n
+        state.orthogonalize_right()
+        return worst_res, worst_cut, used, max(c.shape[2] for c in state.x)
+
+    return run_sweeps(sweep, A, b, lambda: state.x, rtol, max_sweeps, callback, progress, who)
+
+
+def run_sweeps(sweep: Callable[[], tuple[float, float, int, int]], A: TTMatrix, b: TT,
+               cores: Callable[[], list[np.ndarray]], rtol: float, max_sweeps: int, callback: Any,
+               progress: bool, who: str) -> SolveResult:
+    """The sweep loop of the TT linear solvers: ``sweep()`` returns the worst relative local
+    residual (before the solves), the worst cut, the products used and the largest rank;
+    the loop stops when that residual is at most rtol, at max_sweeps (ConvergenceWarning) or
+    when the callback returns True. The result's residual ``||b - A x|| / ||b||`` is
+    computed in the TT format."""
     t0 = time.perf_counter()
     history: list[SweepRecord] = []
     n_matvecs, converged, stop = 0, False, False
     bar = progress_bar(progress, max_sweeps, who)
-    for sweep in range(1, max_sweeps + 1):
-        worst_res, worst_cut = 0.0, 0.0
-        for k in range(d):
-            res, cut, used = state.update(k, rtol, max_rank, d)
-            worst_res, worst_cut, n_matvecs = max(worst_res, res), max(worst_cut, cut), n_matvecs + used
-        state.orthogonalize_right()
-        record = SweepRecord(sweep, np.empty(0), worst_res, worst_cut,
-                             max(c.shape[2] for c in state.x), n_matvecs, time.perf_counter() - t0)
+    for number in range(1, max_sweeps + 1):
+        worst_res, worst_cut, used, rank = sweep()
+        n_matvecs += used
+        record = SweepRecord(number, np.empty(0), worst_res, worst_cut, rank, n_matvecs, time.perf_counter() - t0)
         history.append(record)
         if bar is not None:
             bar.update(1)
-            bar.set_postfix(residual=worst_res, rank=record.max_rank)
+            bar.set_postfix(residual=worst_res, rank=rank)
         converged = worst_res <= rtol
         stop = callback is not None and callback(record) is True
         if converged or stop:
             break
     if bar is not None:
         bar.close()
-    x = TT._trusted([np.ascontiguousarray(c) for c in state.x])
+    x = TT._trusted([np.ascontiguousarray(c) for c in cores()])
     residual = float((b - A @ x).norm(accurate=True) / b.norm(accurate=True))
     if not converged and not stop:
         warnings.warn(f"{who}: not converged after {len(history)} sweeps (local residual "
                       f"{history[-1].residual:.2e} > rtol = {rtol:.1e})", ConvergenceWarning,
-                      stacklevel=2)
+                      stacklevel=3)
     return SolveResult(x, residual, converged, len(history), n_matvecs, tuple(history))
 
 
-def _random_train(shape: tuple[int, ...], rank: int, gen: np.random.Generator, dtype: Any) -> TT:
+def random_train(shape: tuple[int, ...], rank: int, gen: np.random.Generator, dtype: Any) -> TT:
     d = len(shape)
     ranks = [1] + [rank] * (d - 1) + [1]
     return TT._trusted([gen.standard_normal((ranks[i], n, ranks[i + 1])).astype(dtype)
@@ -238,14 +278,7 @@ class _State:
         rank, cut = truncation_rank(s, rtol, max_rank)
         # A Frobenius cut of rtol can raise the local residual by the local condition
         # number: grow the rank until the truncated core's residual is within reach of rtol.
-        floor = float(np.linalg.norm(rhs - h.matvec(sol.reshape(-1, 1))[:, 0]))
-        goal = max(0.5 * rtol * norm_rhs, 2.0 * floor)
-        while rank < min(s.size, max_rank):
-            trial = (u[:, :rank] * s[:rank]) @ vh[:rank]
-            if np.linalg.norm(rhs - h.matvec(trial.reshape(-1, 1))[:, 0]) <= goal:
-                break
-            rank = min(rank + max(1, rank // 4), s.size, max_rank)
-        cut = float(np.sqrt(np.sum(s[rank:] ** 2) / max(np.sum(s**2), 1e-300)))
+        rank, cut = residual_rank(h, rhs, sol, (u, s, vh), rank, rtol, max_rank)
         u, carry = u[:, :rank], s[:rank, None] * vh[:rank]
         he = LocalOperator(L["xax"][k], self.op[k], R["zax"][k])
         enrich = _rhs(L["xb"][k], self.b[k], R["zb"][k]) - he.matvec(sol.reshape(-1, 1))[:, 0]
