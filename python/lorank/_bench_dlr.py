@@ -12,6 +12,7 @@ import numpy as np
 
 from lorank import _core
 from lorank._bench_base import Workload, _have, _torch
+from lorank._reference.kron_ksl import bug_step, ksl_step
 from lorank._reference.kron_ksl import kron_ksl_update as twin
 
 
@@ -53,9 +54,7 @@ class KronFactorUpdate(Workload):
         if not _have("torch"):
             return {}
         torch = _torch()
-        from lorank.nn._optim import _bug_torch, _ksl_torch
-
-        step = _bug_torch if self.scheme == "bug" else _ksl_torch
+        step = bug_step if self.scheme == "bug" else ksl_step
 
         gs = [torch.from_numpy(g) for g in self.gs]
 

@@ -17,6 +17,7 @@ import numpy as np
 from lorank.dlr._fields import LinearField, _times_left, _times_right, rk4, sylvester_flow
 from lorank.errors import ArgumentError, NumericalError, ShapeError
 from lorank.manifold.fixed_rank import LowRankPoint
+from lorank.solve._checks import check_count
 from lorank.solve._local import truncation_rank
 
 __all__ = ["DLRResult", "DLRStep", "integrate"]
@@ -248,16 +249,14 @@ def integrate(
     if isinstance(rtol, bool) or not isinstance(rtol, numbers.Real) or not 0 <= rtol < 1:
         msg = f"{who}: rtol must be in [0, 1), got {rtol!r}"
         raise ArgumentError(msg)
-    if isinstance(n_substeps, bool) or not isinstance(n_substeps, numbers.Integral) or n_substeps < 1:
-        msg = f"{who}: n_substeps must be a positive integer, got {n_substeps!r}"
-        raise ArgumentError(msg)
+    n_substeps = check_count(n_substeps, "n_substeps", who, 1)
     y = _start(y0, rank, who)
     shape = (y.U.shape[0], y.V.shape[0])
     if method != "bug" and rank is not None and rank != y.rank and isinstance(y0, LowRankPoint):
         msg = f"{who}: rank = {rank} differs from the rank {y.rank} of y0"
         raise ArgumentError(msg)
     max_rank = min(shape) if rank is None or method != "bug" else min(rank, *shape)
-    flows = _Flows(F, shape, int(n_substeps), who)
+    flows = _Flows(F, shape, n_substeps, who)
     state = [y]
 
     def step(t: float, h: float) -> tuple[float, int]:

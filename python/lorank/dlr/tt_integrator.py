@@ -14,7 +14,7 @@ from scipy.sparse.linalg import LinearOperator, expm_multiply
 from lorank.dlr._fields import TTField, rk4
 from lorank.dlr.integrators import DLRResult, DLRStep, check_span, march
 from lorank.errors import ArgumentError, NumericalError, ShapeError
-from lorank.solve._checks import square_operator
+from lorank.solve._checks import check_count, square_operator
 from lorank.solve._local import LocalOperator, left_env, right_env
 from lorank.tt.matrix import TTMatrix
 from lorank.tt.tensor import TT
@@ -237,12 +237,10 @@ def integrate_tt(
         raise ArgumentError(msg)
     general = isinstance(A, TTField)
     if general:
-        if not (isinstance(A.n_substeps, int) and A.n_substeps >= 1):
-            msg = f"{who}: TTField.n_substeps must be an integer >= 1, got {A.n_substeps!r}"
-            raise ArgumentError(msg)
+        substeps = check_count(A.n_substeps, "TTField.n_substeps", who, 1)
         dtype = np.result_type(y0.dtype, np.float64)
         sweeper: _Sweeper = _FieldSweeper([np.array(c, dtype=dtype) for c in y0.cores], A.f, y0.shape,
-                                          A.n_substeps, who)
+                                          substeps, who)
     else:
         op0 = A(t0) if callable(A) else A
         dtype = np.result_type(op0.dtype if isinstance(op0, TTMatrix) else np.float64, y0.dtype, np.float64)

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from lorank._reference.kron_ksl import bug_step, ksl_step
 from lorank.errors import ArgumentError
 
 __all__ = ["SOAP", "DyKAF", "Shampoo"]
@@ -262,7 +263,7 @@ class DyKAF(SOAP):
                                   [s["R"].numpy() for _, s in on_cpu], beta, scheme)
         for g, s in ksl:
             if not (g.device.type == "cpu" and g.dtype in (torch.float32, torch.float64)):
-                (_bug_torch if scheme == "bug" else _ksl_torch)(g, s["L"], s["R"], beta)
+                (bug_step if scheme == "bug" else ksl_step)(g, s["L"], s["R"], beta)
 
     def _second_moment(self, state: dict[str, Any], rot: torch.Tensor, b2: float) -> None:
         if not state["factored"]:
@@ -296,44 +297,6 @@ def _rank_one_moment(rows: torch.Tensor, cols: torch.Tensor, sq: torch.Tensor, b
     scale = torch.sqrt(torch.clamp(c, min=0.0))
     rows.copy_(ln * scale)
     cols.copy_(rn * scale)
-
-
-def _ksl_torch(g: torch.Tensor, left: torch.Tensor, right: torch.Tensor, beta: float) -> None:
-    """The projector-splitting factor step in torch (for GPU tensors), as the kernel."""
-    w = 1 - beta
-    grg = g @ right @ g.T
-    k = beta * left + w * grg
-    knorm = torch.linalg.norm(k)
-    if not (knorm > 0 and torch.isfinite(knorm)):
-        return
-    lh = k / knorm
-    s = knorm - w * (lh * grg).sum()
-    r_new = s * right + w * (g.T @ lh @ g)
-    rnorm = torch.linalg.norm(r_new)
-    if not (rnorm > 0 and torch.isfinite(rnorm)):
-        return
-    left.copy_(lh * rnorm)
-    right.copy_(r_new / rnorm)
-
-
-def _bug_torch(g: torch.Tensor, left: torch.Tensor, right: torch.Tensor, beta: float) -> None:
-    """The basis-update-and-Galerkin factor step in torch (for GPU tensors), as the kernel."""
-    w = 1 - beta
-    lnorm, rnorm = torch.linalg.norm(left), torch.linalg.norm(right)
-    if not (lnorm > 0 and rnorm > 0 and torch.isfinite(lnorm * rnorm)):
-        return
-    p, lh, rh = beta * lnorm * rnorm, left / lnorm, right / rnorm
-    k = p * lh + w * (g @ rh @ g.T)
-    m = p * rh + w * (g.T @ lh @ g)
-    knorm, mnorm = torch.linalg.norm(k), torch.linalg.norm(m)
-    if not (knorm > 0 and mnorm > 0 and torch.isfinite(knorm * mnorm)):
-        return
-    u, v = k / knorm, m / mnorm
-    s = p * (lh * u).sum() * (rh * v).sum() + w * ((u @ g) * (g @ v)).sum()
-    if not (s > 0 and torch.isfinite(s)):
-        return
-    left.copy_(s * u)
-    right.copy_(v)
 
 
 class Shampoo(_Base):
