@@ -11,7 +11,7 @@ import pytest
 MODULES = [
     "lorank.tt.tensor", "lorank.tt.construct", "lorank.tt.matrix", "lorank.tt.sums",
     "lorank.tt._cross", "lorank.tt._cross_apps", "lorank.linalg.maxvol", "lorank.linalg.skeleton",
-    "lorank.nn._cross",
+    "lorank.nn._cross", "lorank.solve.eigen", "lorank.solve.lobpcg",
 ]
 
 

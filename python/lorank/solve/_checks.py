@@ -12,6 +12,7 @@ import numpy as np
 from lorank.errors import ArgumentError, DeviceMismatchError, NumericalError, ShapeError
 from lorank.linalg._krylov_basis import check_count, check_tol  # noqa: F401 (re-exported)
 from lorank.tt.matrix import TTMatrix
+from lorank.tt.tensor import TT
 
 
 def square_operator(A: Any, who: str) -> tuple[int, ...]:
@@ -46,6 +47,16 @@ def check_max_rank(max_rank: Any, who: str) -> int:
     return check_count(max_rank, "max_rank", who, 1)
 
 
+def record_step(history: list, record: Any, bar: Any, callback: Any, **postfix: Any) -> bool:
+    """Append a solver's record to its history, advance its progress bar (showing postfix)
+    and call the user's callback; True when the callback asks to stop."""
+    history.append(record)
+    if bar is not None:
+        bar.update(1)
+        bar.set_postfix(**postfix)
+    return callback is not None and callback(record) is True
+
+
 def progress_bar(progress: bool, total: int, who: str) -> Any:
     if not progress:
         return None
@@ -55,3 +66,17 @@ def progress_bar(progress: bool, total: int, who: str) -> Any:
         warnings.warn(f"{who}: progress=True needs tqdm (pip install lorank[progress])", stacklevel=4)
         return None
     return tqdm(total=total, desc=who, unit="sweep")
+
+
+def start_trains(x0: Any, shape: tuple[int, ...], who: str) -> list[TT]:
+    """x0 (a TT or a non-empty list or tuple of them, of the operator's shape, none zero)
+    as a list of unit trains."""
+    starts = [x0] if isinstance(x0, TT) else list(x0) if isinstance(x0, (list, tuple)) else None
+    if not starts or not all(isinstance(t, TT) and t.shape == shape for t in starts):
+        msg = f"{who}: x0 must be a TT of shape {shape} or a non-empty list of them"
+        raise ShapeError(msg) if starts and all(isinstance(t, TT) for t in starts) else TypeError(msg)
+    norms = [t.norm() for t in starts]
+    if any(n == 0 for n in norms):
+        msg = f"{who}: x0 is zero"
+        raise ArgumentError(msg)
+    return [t / n for t, n in zip(starts, norms)]

@@ -119,6 +119,18 @@ class LocalOperator:
         return h.reshape(self.size, self.size)
 
 
+def shift_below(theta: Any) -> tuple[float, float]:
+    """The shift ``sigma = min(theta) - delta`` of the preconditioners, with delta a quarter
+    of the Ritz values' spread (at least ``1e-3 max(1, |min theta|)``); returns both.
+    One shift below the block keeps a preconditioner positive definite (LOBPCG's choice):
+    theta-dependent shifts make an accurate inverse return the Ritz vectors themselves
+    (Davidson's stagnation)."""
+    theta = np.asarray(theta, dtype=float)
+    low = float(theta.min())
+    delta = max(0.25 * float(np.ptp(theta)) if theta.size > 1 else 0.0, 1e-3 * max(1.0, abs(low)))
+    return low - delta, delta
+
+
 class ModePreconditioner:
     """``(M - sigma)^{-1}`` with M the local operator whose environments are cut to their
     diagonals: for each environment pair (a, b) an n x n block
@@ -141,12 +153,8 @@ class ModePreconditioner:
         a, n, b = self.shape
         r = res.reshape(-1, a, n, b).transpose(0, 1, 3, 2)  # (p, a, b, n)
         c = np.einsum("abji,pabj->pabi", self.vectors.conj(), r, optimize=True)
-        # one shift below the block's lowest Ritz value keeps the preconditioner positive
-        # definite (LOBPCG's choice): theta-dependent shifts make an accurate block inverse
-        # return the Ritz vectors themselves (Davidson's stagnation)
-        theta = np.asarray(theta, dtype=float)
-        delta = max(0.25 * float(np.ptp(theta)) if theta.size > 1 else 0.0, 1e-3 * max(1.0, abs(float(theta.min()))))
-        shift = np.maximum(self.values - (float(theta.min()) - delta), delta)[None]
+        sigma, delta = shift_below(theta)
+        shift = np.maximum(self.values - sigma, delta)[None]
         t = np.einsum("abij,pabj->pabi", self.vectors, c / shift, optimize=True)
         return t.transpose(0, 1, 3, 2).reshape(res.shape)
 

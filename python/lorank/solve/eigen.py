@@ -20,6 +20,7 @@ from lorank.solve._checks import (
     check_max_rank,
     check_tol,
     progress_bar,
+    record_step,
     square_operator,
 )
 from lorank.solve._local import LocalOperator, lowest_eigs
@@ -284,10 +285,7 @@ def _sweeps(train: BlockTrain, sites: int, k: int, rtol: float, max_rank: int, m
             worst_cut = max(worst_cut, train.split(vecs, i, sites, direction, tol, cap, mix))
         record = SweepRecord(sweep, vals.copy(), worst_res, worst_cut, max(train.ranks),
                              n_matvecs, time.perf_counter() - start)
-        history.append(record)
-        if bar is not None:
-            bar.update(1)
-            bar.set_postfix(value=float(vals[0]), rank=record.max_rank)
+        stop = record_step(history, record, bar, callback, value=float(vals[0]), rank=record.max_rank)
         level = min(level, LEVEL_DROP * worst_res)
         if previous is not None:
             change = float(np.max(np.abs(vals - previous) / np.maximum(1.0, np.abs(vals))))
@@ -295,7 +293,6 @@ def _sweeps(train: BlockTrain, sites: int, k: int, rtol: float, max_rank: int, m
         if tol == rtol and previous is not None and np.all(np.abs(vals - previous) <= threshold * np.maximum(1.0, np.abs(vals))):
             converged = True
         previous = vals.copy()
-        stop = callback is not None and callback(record) is True
         if converged or stop or d == 1:
             converged = converged or d == 1
             break

@@ -12,13 +12,14 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from lorank.errors import ArgumentError, ConvergenceWarning, ShapeError
+from lorank.errors import ArgumentError, ConvergenceWarning
 from lorank.solve._checks import (
     check_count,
     check_hermitian,
     check_max_rank,
     check_tol,
     square_operator,
+    start_trains,
 )
 from lorank.solve._results import EigResult, SweepRecord
 from lorank.solve.eigen import residual_norms
@@ -85,10 +86,6 @@ def inverse_iteration(
     """
     who = "solve.inverse_iteration"
     shape = square_operator(A, who)
-    starts = [x0] if isinstance(x0, TT) else list(x0) if isinstance(x0, (list, tuple)) else None
-    if not starts or not all(isinstance(t, TT) and t.shape == shape for t in starts):
-        msg = f"{who}: x0 must be a TT of shape {shape} or a non-empty list of them"
-        raise ShapeError(msg) if starts and all(isinstance(t, TT) for t in starts) else TypeError(msg)
     if isinstance(shift, bool) or not isinstance(shift, numbers.Real) or not math.isfinite(shift):
         msg = f"{who}: shift must be a finite real number, got {shift!r}"
         raise ArgumentError(msg)
@@ -97,12 +94,9 @@ def inverse_iteration(
     max_rank = check_max_rank(max_rank, who)
     maxiter = check_count(maxiter, "maxiter", who, 1)
     solve_sweeps = check_count(solve_sweeps, "solve_sweeps", who, 1)
+    xs = start_trains(x0, shape, who)
     check_hermitian(A, who)
-    if any(t.norm() == 0 for t in starts):
-        msg = f"{who}: x0 is zero"
-        raise ArgumentError(msg)
     shifted = _shifted(A, shift)
-    xs = [t / t.norm() for t in starts]
     start, history, n_matvecs, converged = time.perf_counter(), [], 0, False
     theta, res = np.full(len(xs), np.nan), np.full(len(xs), np.inf)
     for it in range(1, maxiter + 1):

@@ -20,6 +20,7 @@ from lorank.solve._checks import (
     check_max_rank,
     check_tol,
     progress_bar,
+    record_step,
     square_operator,
 )
 from lorank.solve._local import LocalOperator, left_env, right_env, svd, truncation_rank
@@ -184,12 +185,8 @@ def run_sweeps(sweep: Callable[[], tuple[float, float, int, int]], A: TTMatrix, 
         worst_res, worst_cut, used, rank = sweep()
         n_matvecs += used
         record = SweepRecord(number, np.empty(0), worst_res, worst_cut, rank, n_matvecs, time.perf_counter() - t0)
-        history.append(record)
-        if bar is not None:
-            bar.update(1)
-            bar.set_postfix(residual=worst_res, rank=rank)
+        stop = record_step(history, record, bar, callback, residual=worst_res, rank=rank)
         converged = worst_res <= rtol
-        stop = callback is not None and callback(record) is True
         if converged or stop:
             break
     if bar is not None:

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from lorank.errors import ConvergenceWarning
-from lorank.solve._checks import progress_bar
+from lorank.solve._checks import progress_bar, record_step
 from lorank.solve._local import lowest_eigs
 from lorank.solve._results import EigResult, SweepRecord
 from lorank.solve._tangent import TangentSpace, left_chain, right_chain
@@ -71,16 +71,12 @@ def riemannian_block(op: list[np.ndarray], k: int, x0: list[TT], rtol: float, ma
         rows = np.vstack([space.project_train(t) for t in trains])
         record = SweepRecord(first + it, vals.copy(), worst_res, cut, max(space.rl + space.rr), n_matvecs,
                              time.perf_counter() - start)
-        history.append(record)
-        if bar is not None:
-            bar.update(1)
-            bar.set_postfix(value=float(vals[0]), rank=record.max_rank)
+        stop = record_step(history, record, bar, callback, value=float(vals[0]), rank=record.max_rank)
         level = min(level, level_drop * worst_res)
         if tol == rtol and previous is not None and np.all(
                 np.abs(vals - previous) <= threshold * np.maximum(1.0, np.abs(vals))):
             converged = True
         previous = vals.copy()
-        stop = callback is not None and callback(record) is True
         if converged or stop:
             break
     if bar is not None:
