@@ -191,3 +191,14 @@ def test_block_inverse_iteration_resolves_a_degenerate_multiplet():
         solve.inverse_iteration(h, [], 1.0)
     with pytest.raises(ShapeError, match="x0"):
         solve.inverse_iteration(h, [x0[0], lorank.tt.random((9, 9), 2, rng=0)], 1.0)
+
+
+@pytest.mark.parametrize("method", ["block", "dmrg1"])
+def test_many_states_on_small_modes_start_with_room_for_the_block(method):
+    """k = 40 on 4^4: an edge core of rank 8 holds only 32 vectors, so the start and the
+    warm-up ranks must be raised to fit the block (this raised a SciPy ValueError)."""
+    h = models.henon_heiles(4, 4, quartic=True)
+    vals = np.linalg.eigvalsh(h.full())
+    res = solve.eigsh(h, 40, rtol=1e-8, max_rank=64, rng=0, method=method, max_sweeps=30)
+    assert res.converged
+    np.testing.assert_allclose(res.values, vals[:40], atol=1e-10)

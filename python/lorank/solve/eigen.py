@@ -47,6 +47,13 @@ def _merge_pair(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return t.reshape(s[0], s[1] * s[2], s[3] * s[4], s[5])
 
 
+def _holds(shape: Sequence[int], k: int, rank: int) -> bool:
+    """Whether TT ranks capped at `rank` leave every core's local problem
+    ``r_{i-1} n_i r_i`` room for k orthonormal vectors."""
+    return all(min(math.prod(shape[:i]), rank) * n * min(math.prod(shape[i + 1:]), rank) >= k
+               for i, n in enumerate(shape))
+
+
 def _given_trains(x0: Any, k: int, shape: Sequence[int], who: str) -> list[TT]:
     """x0 as a list of k trains on the operator's modes (checked)."""
     given = [x0] if isinstance(x0, TT) else list(x0)
@@ -210,12 +217,10 @@ def eigsh(
         raise ArgumentError(msg)
     if d == 1:
         method = "block"
-    for i, n in enumerate(shape):  # the center core must be able to hold k independent vectors
-        left = min(math.prod(shape[:i]), max_rank)
-        right = min(math.prod(shape[i + 1:]), max_rank)
-        if left * n * right < k:
-            msg = f"{who}: max_rank = {max_rank} cannot represent k = {k} orthonormal vectors (core {i})"
-            raise RankError(msg)
+    if not _holds(shape, k, max_rank):  # the center core must be able to hold k independent vectors
+        msg = f"{who}: max_rank = {max_rank} cannot represent k = {k} orthonormal vectors"
+        raise RankError(msg)
+    floor = next(r for r in range(1, max_rank + 1) if _holds(shape, k, r))
     check_hermitian(A, who)
     gen = np.random.default_rng(rng)
     dtype = np.result_type(A.dtype, np.float64)
@@ -232,18 +237,18 @@ def eigsh(
         return riemannian_block(op, k, given, rtol, max_rank, max_sweeps, residuals, callback, progress,
                                 A, who, residual_norms, warm, RIEMANNIAN_WARM_RTOL, LEVEL_DROP,
                                 RIEMANNIAN_ENRICH, gen)
-    cores, block = _start_block(shape, k, min(max_rank, 4), max_rank, x0, gen, dtype, who)
+    cores, block = _start_block(shape, k, max(min(max_rank, 4), floor), max_rank, x0, gen, dtype, who)
     train = BlockTrain(cores, block, op, max_rank, "last" if x0 is None else "first")
     sites = 2 if method == "dmrg2" and d > 1 else 1
     expand = method == "dmrg1"
     warmup = 1e-2 if x0 is None else 0.0  # a given start needs no warm-up sweeps
     return _sweeps(train, sites, k, rtol, max_rank, max_sweeps, residuals, callback, progress,
-                   A, who, warmup, expand)
+                   A, who, warmup, expand, floor)
 
 
 def _sweeps(train: BlockTrain, sites: int, k: int, rtol: float, max_rank: int, max_sweeps: int,
             want_residuals: bool, callback: Any, progress: bool, A: TTMatrix, who: str,
-            warmup: float, expand: bool = False) -> EigResult:
+            warmup: float, expand: bool = False, floor: int = 1) -> EigResult:
     d = len(train.cores)
     start = time.perf_counter()
     history: list[SweepRecord] = []
@@ -269,7 +274,7 @@ def _sweeps(train: BlockTrain, sites: int, k: int, rtol: float, max_rank: int, m
     for sweep in range(1, max_sweeps + 1):
         worst_res = worst_cut = 0.0
         tol = max(rtol, level)
-        cap = max_rank if tol == rtol else min(max_rank, WARMUP_RANK << (sweep - 1))
+        cap = max_rank if tol == rtol else min(max_rank, max(floor, WARMUP_RANK << (sweep - 1)))
         for j, i in enumerate(positions):
             vals, vecs, rel, used = _local_solve_at(train, i, k, sites, tol, 40 if tol == rtol else 10)
             n_matvecs += used
