@@ -22,10 +22,10 @@ from lorank.solve._checks import (
     start_trains,
 )
 from lorank.solve._results import EigResult, SweepRecord
+from lorank.solve._ritz import combine, rayleigh_ritz, unit
 from lorank.solve.eigen import residual_norms
 from lorank.solve.linear import amen
 from lorank.tt.matrix import TTMatrix
-from lorank.tt.sums import round_sum
 from lorank.tt.tensor import TT
 
 __all__ = ["inverse_iteration"]
@@ -37,28 +37,6 @@ def _shifted(A: TTMatrix, shift: float) -> TTMatrix:
     total = (A.as_tt() - eye.as_tt() * float(shift)).round(rtol=1e-14)
     return TTMatrix.from_cores([c.reshape(c.shape[0], m, m, c.shape[2])
                                 for c, m in zip(total.cores, A.row_shape)])
-
-
-def _rayleigh_ritz(A: TTMatrix, ys: list[TT], rtol: float, max_rank: int) -> tuple[np.ndarray, list[TT]]:
-    """Ritz pairs of A on span(ys): the Gram and projected matrices from TT inner products,
-    the Ritz vectors as rounded TT sums (orthonormal up to the rounding)."""
-    m = len(ys)
-    ays = [A.apply(y, rtol=1e-12) for y in ys]
-    gram = np.array([[ys[i].dot(ys[j]) for j in range(m)] for i in range(m)])
-    proj = np.array([[ys[i].dot(ays[j]) for j in range(m)] for i in range(m)])
-    gram, proj = 0.5 * (gram + gram.conj().T), 0.5 * (proj + proj.conj().T)
-    w, v = np.linalg.eigh(gram)
-    keep = w > 1e-12 * w.max()  # a block that lost independence keeps its span
-    whiten = v[:, keep] / np.sqrt(w[keep])
-    theta, c = np.linalg.eigh(whiten.conj().T @ proj @ whiten)
-    coef = whiten @ c  # column j: the j-th Ritz vector in terms of ys
-    vectors = []
-    for j in range(coef.shape[1]):
-        terms = [ys[i] * complex(coef[i, j]) if np.iscomplexobj(coef) else ys[i] * float(coef[i, j])
-                 for i in range(m)]
-        x = round_sum(terms, rtol=rtol, max_rank=max_rank) if m > 1 else terms[0]
-        vectors.append(x / x.norm())
-    return theta, vectors
 
 
 def inverse_iteration(
@@ -77,7 +55,8 @@ def inverse_iteration(
     the members. The Rayleigh-Ritz step uses TT inner products (Gram and ``<y_i, A y_j>``)
     and forms the Ritz vectors as TT sums rounded to ``solve_rtol`` and ``max_rank``.
     Inexact solves only perturb the directions. (The setting of Rakhuba-Oseledets 2016; their
-    manifold-preconditioned variants are not implemented here.)
+    manifold-preconditioned LOBPCG, whose shifted solves stay in each state's tangent space,
+    is :func:`lobpcg`.)
 
     Stops when every ``||A x_j - theta_j x_j|| <= rtol * max(1, |theta_j|)`` (computed in TT).
     Returns an :class:`EigResult` with the m Ritz values (ascending) and vectors; the
@@ -108,7 +87,8 @@ def inverse_iteration(
             n_matvecs += sol.n_matvecs
             y = sol.x.round(rtol=min(solve_rtol, 1e-10), max_rank=max_rank)
             ys.append(y / y.norm())
-        theta, xs = _rayleigh_ritz(A, ys, min(solve_rtol, 1e-10), max_rank)
+        theta, coef, gram = rayleigh_ritz(A, ys, len(ys))
+        xs = [unit(combine(ys, coef[:, j], gram, min(solve_rtol, 1e-10), max_rank)) for j in range(len(ys))]
         res = residual_norms(A, xs, theta)
         worst = float(np.max(res / np.maximum(1.0, np.abs(theta))))
         history.append(SweepRecord(it, np.array(theta), worst, 0.0, max(max(x.ranks) for x in xs),

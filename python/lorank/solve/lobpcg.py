@@ -26,67 +26,16 @@ from lorank.solve._checks import (
 )
 from lorank.solve._local import shift_below
 from lorank.solve._results import EigResult, SweepRecord
+from lorank.solve._ritz import OVERSAMPLE, combine, rayleigh_ritz, unit
 from lorank.solve._tangent import TangentSpace
 from lorank.solve.eigen import residual_norms
 from lorank.tt.matrix import TTMatrix
-from lorank.tt.sums import round_sum
 from lorank.tt.tensor import TT
 
 __all__ = ["lobpcg"]
 
-OVERSAMPLE = 10  # extra columns of the randomized rounding's sketch
 STALL = 0.5  # a projected residual that fell by less than this factor has met its floor
 LEVEL_DROP, LOOSEST = 0.1, 1e-2  # rounding tolerance of a vector: its relative gradient times 0.1
-
-
-def _forms(A: TTMatrix | None, ys: Sequence[TT]) -> np.ndarray:
-    """``M[a, b] = <y_a, A y_b>`` for Hermitian A (None: the identity) by compiled TT inner
-    products with the exact products ``A y_b`` (ranks R r, never rounded); one triangle."""
-    out = np.empty((len(ys), len(ys)), dtype=ys[0].dtype)
-    for b, z in enumerate(ys):
-        az = z if A is None else A @ z
-        for a in range(b + 1):
-            out[a, b] = ys[a].dot(az)
-            out[b, a] = np.conj(out[a, b])
-    return out
-
-
-def _combine(trains: Sequence[TT], coef: np.ndarray, gram: np.ndarray, rtol: float, max_rank: int) -> TT:
-    """``sum_a coef[a] trains[a]`` to relative accuracy rtol under max_rank (gram: the
-    trains' Gram matrix). The smallest terms are dropped while their norms add up to at most
-    half the tolerance (near convergence most coefficients are tiny: this is what keeps the
-    sums short), the rest is rounded to the other half: exactly where that costs less
-    (O(d n R^3), R the sum of the ranks) than the randomized rounding of Al Daas et al.,
-    which never forms the sum (O(d n l (sum r^2 + l R)), l = max_rank + 10)."""
-    sizes = np.abs(coef) * np.sqrt(np.maximum(np.diagonal(gram).real, 0.0))
-    norm = float(np.sqrt(max(np.vdot(coef, gram @ coef).real, 0.0)))
-    order = np.argsort(sizes)
-    dropped = order[np.cumsum(sizes[order]) <= 0.5 * rtol * norm]
-    kept = np.setdiff1d(np.arange(len(trains)), dropped)
-    real = not np.iscomplexobj(coef)
-    terms = [trains[a] * (float(coef[a].real) if real else complex(coef[a])) for a in kept]
-    if len(terms) == 1:
-        return terms[0].round(rtol=0.5 * rtol, max_rank=max_rank)
-    ranks = np.array([max(t.ranks) for t in terms], dtype=float)
-    total, sketch = ranks.sum(), max_rank + OVERSAMPLE
-    if total**3 <= sketch * (np.sum(ranks**2) + sketch * total):  # the explicit sum is cheaper
-        return round_sum(terms, rtol=0.5 * rtol, max_rank=max_rank)
-    return round_sum(terms, rtol=0.5 * rtol, max_rank=max_rank, method="randomized", rng=len(terms),
-                     oversample=OVERSAMPLE)
-
-
-def _rayleigh_ritz(A: TTMatrix, basis: list[TT], k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The k lowest Ritz pairs of A on span(basis): values, coefficients (m, k) and the
-    basis' Gram matrix.
-    Directions the Gram matrix cannot resolve (below 1e-12 of its largest eigenvalue) are
-    dropped, so a basis that lost independence keeps its span."""
-    gram = _forms(None, basis)
-    proj = _forms(A, basis)
-    w, v = np.linalg.eigh(gram)
-    keep = w > 1e-12 * w.max()
-    whiten = v[:, keep] / np.sqrt(w[keep])
-    theta, c = np.linalg.eigh(whiten.conj().T @ proj @ whiten)
-    return theta[:k], whiten @ c[:, :k], gram
 
 
 def _tangent_space(x: TT, op: list[np.ndarray]) -> TangentSpace:
@@ -257,11 +206,11 @@ def lobpcg(
     op = [np.asarray(c) for c in A.cores]
     threshold = max(rtol**2, 1e-15) * max(d - 1, 1)
     start, history, n_matvecs = time.perf_counter(), [], 0
-    theta, coef, gram = _rayleigh_ritz(A, xs, m)
+    theta, coef, gram = rayleigh_ritz(A, xs, m)
     if theta.size < m:
         msg = f"{who}: the {m} starting vectors are linearly dependent"
         raise ArgumentError(msg)
-    xs = [_unit(_combine(xs, coef[:, j], gram, rtol, max_rank)) for j in range(m)]
+    xs = [unit(combine(xs, coef[:, j], gram, rtol, max_rank)) for j in range(m)]
     ps: list[TT | None] = [None] * m
     converged = stop = False
     previous = np.full(m, np.inf)
@@ -276,13 +225,13 @@ def lobpcg(
                 ws.append(w)
         directions = ws + [p for p in ps if p is not None]
         basis = xs + directions
-        new_theta, coef, gram = _rayleigh_ritz(A, basis, m)
+        new_theta, coef, gram = rayleigh_ritz(A, basis, m)
         n_matvecs += len(basis)
         # ranks may double per iteration: the sketches stay as small as the iterates allow
         cap = min(max_rank, 2 * max(max(x.ranks) for x in xs) + OVERSAMPLE)
         # while a residual is large its vector is rounded more loosely (as the sweeps do)
         tols = np.maximum(rtol, np.minimum(LOOSEST, LEVEL_DROP * gradients / np.maximum(1.0, np.abs(theta))))
-        xs = [_unit(_combine(basis, coef[:, j], gram, tols[j], cap)) for j in range(m)]
+        xs = [unit(combine(basis, coef[:, j], gram, tols[j], cap)) for j in range(m)]
         ps = [_direction(directions, coef[m:, j], gram[m:, m:], tols[j], cap) for j in range(m)]
         scale = np.maximum(1.0, np.abs(new_theta))
         small = (gradients <= np.sqrt(threshold) * scale) | (gradients >= STALL * previous)
@@ -306,12 +255,8 @@ def lobpcg(
                      tuple(history))
 
 
-def _unit(x: TT) -> TT:
-    return x / x.norm()
-
-
 def _direction(trains: list[TT], coef: np.ndarray, gram: np.ndarray, rtol: float, max_rank: int) -> TT | None:
     """LOBPCG's next search direction ``W C_W + P C_P`` (None when there is none)."""
     if not trains or not np.any(coef):
         return None
-    return _combine(trains, coef, gram, rtol, max_rank)
+    return combine(trains, coef, gram, rtol, max_rank)
