@@ -39,7 +39,9 @@ def riemannian_block(op: list[np.ndarray], k: int, x0: list[TT], rtol: float, ma
     projection; then the retraction: the new point's chains are the truncated TT-SVD of the
     block of Ritz vectors (left chain with the block index last, right chain with it first),
     the left chain enlarged by `enrich` residual directions per interface
-    (:meth:`TangentSpace.enriched`), so that ranks can grow.
+    (:meth:`TangentSpace.enriched`), so that ranks can grow. The last iteration (converged
+    or at the cap) skips the retraction; its record has truncation 0 and the rank of the
+    tangent space it searched.
     """
     d = len(op)
     dtype = np.result_type(op[0], np.float64)
@@ -64,19 +66,21 @@ def riemannian_block(op: list[np.ndarray], k: int, x0: list[TT], rtol: float, ma
         n_matvecs += space.n_matvecs
         worst_res = float(np.max(res / np.maximum(1.0, np.abs(vals))))
         trains = [space.train(v) for v in vecs.T]
-        left, right, cut = _chains(trains, tol, max_rank)
-        space = TangentSpace(left, right, op)
-        if enrich:
-            space = space.enriched(trains, vals, enrich, rng)
-        rows = np.vstack([space.project_train(t) for t in trains])
-        record = SweepRecord(first + it, vals.copy(), worst_res, cut, max(space.rl + space.rr), n_matvecs,
-                             time.perf_counter() - start)
-        stop = record_step(history, record, bar, callback, value=float(vals[0]), rank=record.max_rank)
-        level = min(level, level_drop * worst_res)
         if tol == rtol and previous is not None and np.all(
                 np.abs(vals - previous) <= threshold * np.maximum(1.0, np.abs(vals))):
             converged = True
         previous = vals.copy()
+        cut, rank = 0.0, max(space.rl + space.rr)
+        if not converged and it < max_iters:  # the last Ritz vectors need no new point
+            left, right, cut = _chains(trains, tol, max_rank)
+            space = TangentSpace(left, right, op)
+            if enrich:
+                space = space.enriched(trains, vals, enrich, rng)
+            rows = np.vstack([space.project_train(t) for t in trains])
+            rank = max(space.rl + space.rr)
+        record = SweepRecord(first + it, vals.copy(), worst_res, cut, rank, n_matvecs, time.perf_counter() - start)
+        stop = record_step(history, record, bar, callback, value=float(vals[0]), rank=record.max_rank)
+        level = min(level, level_drop * worst_res)
         if converged or stop:
             break
     if bar is not None:
