@@ -51,6 +51,24 @@ def test_lobpcg_resolves_a_degenerate_triplet_from_rank_one_starts():
     np.testing.assert_allclose(s, 1.0, atol=1e-6)
 
 
+def test_lobpcg_complex_hermitian_operator():
+    """A dense complex Hermitian matrix on 4^3 as a TT-matrix; real and complex starts (the
+    forms take the operator's dtype)."""
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((64, 64)) + 1j * rng.standard_normal((64, 64))
+    h = a + a.conj().T
+    op = lorank.TTMatrix.from_dense(h, (4, 4, 4), (4, 4, 4))
+    vals = np.linalg.eigvalsh(h)
+    for dtype in (np.float64, np.complex128):
+        x0 = [lorank.tt.random((4, 4, 4), 4, rng=s).astype(dtype) for s in range(5)]
+        res = solve.lobpcg(op, x0, k=3, rtol=1e-8, max_rank=16, maxiter=200)
+        assert res.converged
+        np.testing.assert_allclose(res.values, vals[:3], atol=1e-9)
+        got = np.array([v.full().ravel() for v in res.vectors]).T
+        np.testing.assert_allclose(np.linalg.norm(h @ got - got * res.values, axis=0), res.residuals,
+                                   rtol=1e-6, atol=1e-12)
+
+
 def _tangent_basis(space):
     """Dense orthonormal basis (columns) of the tangent space: the vectors of an orthonormal
     basis of the gauge rows, as full tensors (a vector of W is linear in its row)."""

@@ -18,7 +18,7 @@ OVERSAMPLE = 10  # extra columns of the randomized rounding's sketch
 def forms(A: TTMatrix | None, ys: Sequence[TT]) -> np.ndarray:
     """``M[a, b] = <y_a, A y_b>`` for Hermitian A (None: the identity) by compiled TT inner
     products with the exact products ``A y_b`` (ranks R r, never rounded); one triangle."""
-    out = np.empty((len(ys), len(ys)), dtype=ys[0].dtype)
+    out = np.empty((len(ys), len(ys)), dtype=np.result_type(*(y.dtype for y in ys), *(() if A is None else (A.dtype,))))
     for b, z in enumerate(ys):
         az = z if A is None else A @ z
         for a in range(b + 1):
