@@ -24,6 +24,7 @@ from __future__ import annotations
 import sys
 import time
 import warnings
+from typing import Any
 
 import numpy as np
 
@@ -33,6 +34,20 @@ from lorank.errors import ConvergenceWarning
 
 REFERENCE = {10: -4.258035207283, 20: -8.682473334399, 50: -21.972110281240,
              100: -44.127739890734}
+
+
+def _print_levels(res: solve.EigResult, ref: Any) -> None:
+    """Levels beside published ones, with their TT residuals."""
+    print(f"{'j':>3} {'lorank':>16} {'published':>16} {'difference':>11} {'residual':>9}")
+    for j, (v, r, rr) in enumerate(zip(res.values, ref, res.residuals)):
+        print(f"{j:>3} {v:>16.11f} {r:>16.11f} {v - r:>11.1e} {rr:>9.1e}")
+
+
+def _print_excitations(values: Any, published: Any) -> None:
+    """Excitation energies (above the lowest value) beside the A-VCI ones."""
+    print(f"{'j':>3} {'lorank':>10} {'A-VCI':>10} {'difference':>10}")
+    for j, (e, ref) in enumerate(zip(values[1:] - values[0], published)):
+        print(f"{j + 1:>3} {e:>10.3f} {ref:>10.3f} {e - ref:>10.3f}")
 
 
 def heisenberg() -> None:
@@ -54,9 +69,7 @@ def henon_heiles() -> None:
                           method=method)
         print(f"\nHenon-Heiles d = {d}, n = {n}, quartic = {quartic}, method {method!r}: "
               f"{time.perf_counter() - t0:.2f} s, {res.n_sweeps} sweeps, ranks <= {max(res.vectors[0].ranks)}")
-        print(f"{'j':>3} {'lorank':>16} {'published':>16} {'difference':>11} {'residual':>9}")
-        for j, (v, r, rr) in enumerate(zip(res.values, ref, res.residuals)):
-            print(f"{j:>3} {v:>16.11f} {r:>16.11f} {v - r:>11.1e} {rr:>9.1e}")
+        _print_levels(res, ref)
     for d, k, rank, rtol in ((10, 50, 120, 1e-4), (20, 10, 80, 1e-5)):
         t0 = time.perf_counter()
         res = solve.eigsh(models.henon_heiles(d, 16, quartic=True), k, max_rank=rank, rtol=rtol, rng=0)
@@ -78,9 +91,7 @@ def lobpcg() -> None:
         print(f"\nHenon-Heiles d = {d}, n = {n}, quartic = {quartic}, MP LOBPCG: "
               f"{time.perf_counter() - t0:.1f} s, {res.n_sweeps} iterations, "
               f"ranks {[max(x.ranks) for x in res.vectors]}")
-        print(f"{'j':>3} {'lorank':>16} {'published':>16} {'difference':>11} {'residual':>9}")
-        for j, (v, r, rr) in enumerate(zip(res.values, ref, res.residuals)):
-            print(f"{j:>3} {v:>16.11f} {r:>16.11f} {v - r:>11.1e} {rr:>9.1e}")
+        _print_levels(res, ref)
 
 
 def ch3cn(n_levels: int = 20) -> None:
@@ -93,9 +104,7 @@ def ch3cn(n_levels: int = 20) -> None:
     t0 = time.perf_counter()
     res = solve.eigsh(h, n_levels, max_rank=60, rtol=1e-4, rng=0)
     print(f"lowest {n_levels} levels by the block solver: {time.perf_counter() - t0:.1f} s")
-    print(f"{'j':>3} {'lorank':>10} {'A-VCI':>10} {'difference':>10}")
-    for j, e in enumerate(res.values[1:] - res.values[0]):
-        print(f"{j + 1:>3} {e:>10.3f} {published[j]:>10.3f} {e - published[j]:>10.3f}")
+    _print_excitations(res.values, published)
     # the first excited level is a degenerate E pair: block inverse iteration on both of its
     # vectors (shift just below) resolves it, where a single vector stalls between the two
     t0 = time.perf_counter()
@@ -124,9 +133,7 @@ def ch3cn_all(max_rank: int = 150, max_sweeps: int = 10) -> None:
     res = solve.eigsh(h, 72, max_rank=max_rank, rtol=1e-4, max_sweeps=max_sweeps, rng=0,
                       residuals=False, callback=report)
     print(f"ZPE {res.values[0]:.3f} cm^-1 (A-VCI {zpe})")
-    print(f"{'j':>3} {'lorank':>10} {'A-VCI':>10} {'difference':>10}")
-    for j, (e, ref) in enumerate(zip(res.values[1:] - res.values[0], published)):
-        print(f"{j + 1:>3} {e:>10.3f} {ref:>10.3f} {e - ref:>10.3f}")
+    _print_excitations(res.values, published)
 
 
 if __name__ == "__main__":

@@ -46,15 +46,15 @@ def _tangent_space(x: TT, op: list[np.ndarray]) -> TangentSpace:
 
 
 def manifold_correction(x: TT, theta: float, block: np.ndarray, op: list[np.ndarray],
-                        inner_steps: int, enrich: int, rng: np.random.Generator) -> tuple[TT, float, int]:
+                        inner_steps: int, enrich: int, rng: np.random.Generator) -> tuple[TT | None, float, int]:
     """The manifold preconditioner applied to the residual of the unit vector x: an
     approximate solution z of ``P_T (A - sigma) P_T z = P_T (A x - theta x)`` in the
     tangent space T at x (enlarged by `enrich` residual directions per interface), sigma
     below the block's Ritz values (:func:`shift_below`). Block-Jacobi over the tangent
     components (the mode-block inverse of each one-core operator) preconditions
     ``inner_steps`` conjugate-gradient steps on the coupled projected system; z is then
-    made orthogonal to x. Returns z as a TT (ranks 2r + enrich), the norm of the projected
-    residual and the number of tangent products."""
+    made orthogonal to x. Returns z as a TT (ranks 2r + enrich; None when z is zero), the
+    norm of the projected residual and the number of tangent products."""
     space = _tangent_space(x, op)
     cores = [np.asarray(c) for c in x.cores]
     if enrich:
@@ -85,7 +85,8 @@ def manifold_correction(x: TT, theta: float, block: np.ndarray, op: list[np.ndar
             rz, previous = np.vdot(r, t).real, rz
             p = t + (rz / previous) * p
     z = z - np.vdot(xrow, z) * xrow
-    return TT._trusted(space.train(z)), float(np.linalg.norm(res)), space.n_matvecs
+    w = TT._trusted(space.train(z)) if np.any(z) else None
+    return w, float(np.linalg.norm(res)), space.n_matvecs
 
 
 def lobpcg(
@@ -221,7 +222,7 @@ def lobpcg(
             w, gradients[j], used = manifold_correction(xs[j], float(theta[j]), theta, op, inner_steps,
                                                         enrich, gen)
             n_matvecs += used
-            if w.norm() > 0:
+            if w is not None:
                 ws.append(w)
         directions = ws + [p for p in ps if p is not None]
         basis = xs + directions
