@@ -22,9 +22,10 @@ python3 -m pip install -q --no-build-isolation --no-deps -C build-dir=build/gpu 
   -C cmake.define.LORANK_CUDA=ON -C cmake.define.CMAKE_CUDA_ARCHITECTURES=90 .
 python3 -c "import lorank; lorank.show_config()"
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv
-# Only the GPU test file: the image may lack hypothesis, which other test modules import.
+# Only the GPU test files: the image may lack hypothesis, which other test modules import.
 tests=0
-python3 -m pytest -q -p no:cacheprovider -m gpu tests/tt/test_gpu.py || tests=$?
+python3 -m pytest -q -p no:cacheprovider -m gpu tests/tt/test_gpu.py \
+  tests/nn/test_gpu_kron_update.py || tests=$?
 python3 - <<'PY'
 import time, numpy as np, cupy as cp, lorank
 def gpu_time(f, n=5):
@@ -58,6 +59,6 @@ PY
 # The GPU workloads against plain PyTorch on the same card (wall time, synchronized); the
 # 512^3 volume potential last (torch's complex 1024^3 route needs ~70 GB: H200).
 python3 -m lorank.cli bench --device cuda --no-progress \
-  --filter gpu_round,gpu_norm,gpu_at,gpu_vgf_256 || tests=$?
+  --filter gpu_round,gpu_norm,gpu_at,gpu_kron,gpu_kron_bug,gpu_vgf_256 || tests=$?
 python3 -m lorank.cli bench --device cuda --no-progress --filter gpu_vgf_512 || tests=$?
 exit "$tests"

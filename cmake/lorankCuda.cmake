@@ -62,7 +62,7 @@ set(CMAKE_CUDA_STANDARD_REQUIRED ON)
 find_package(CUDAToolkit REQUIRED)
 
 add_library(lorank_cuda STATIC cpp/cuda/tt_elements.cu cpp/cuda/maxvol.cu cpp/cuda/device.cu
-  cpp/cuda/tt_gram.cu)
+  cpp/cuda/tt_gram.cu cpp/cuda/kron_update.cu)
 add_library(lorank::cuda ALIAS lorank_cuda)
 target_include_directories(lorank_cuda PUBLIC
   $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/cpp/include>)

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "lorank/core/error.hpp"
+#include "lorank/cuda/kron_update.hpp"
 #include "lorank/cuda/maxvol.hpp"
 #include "lorank/cuda/tt_gram.hpp"
 #include "lorank/cuda/tt_elements.hpp"
@@ -20,6 +21,23 @@ std::uintptr_t device_ptr(const py::object& arr, const char* who) {
                ": expected a GPU array with __cuda_array_interface__");
   py::dict cai = arr.attr("__cuda_array_interface__");
   return py::cast<std::uintptr_t>(py::tuple(cai["data"])[0]);
+}
+
+template <class T>
+void bind_kron_update(py::module_& m, const char* name) {
+  m.def(
+      name,
+      [](bool galerkin, std::int64_t count, std::int64_t rows, std::int64_t cols,
+         const std::vector<std::uintptr_t>& g, const std::vector<std::uintptr_t>& left,
+         const std::vector<std::uintptr_t>& right, double beta, std::uintptr_t work,
+         std::int64_t work_bytes, std::uintptr_t stream) {
+        py::gil_scoped_release nogil;
+        lorank::cuda::kron_update<T>(galerkin, count, rows, cols, g, left, right, beta,
+                                     reinterpret_cast<void*>(work), work_bytes,
+                                     reinterpret_cast<void*>(stream));
+      },
+      "The DyKAF factor update of `count` same-shape pairs on the GPU (device pointers; see "
+      "lorank/cuda/kron_update.hpp).");
 }
 }  // namespace
 
@@ -82,6 +100,9 @@ PYBIND11_MODULE(_cuda, m) {
         lorank::cuda::dot_f64(x, x_ranks, y, y_ranks, modes, reinterpret_cast<double*>(po),
                               reinterpret_cast<double*>(pw), reinterpret_cast<void*>(stream));
       });
+  m.def("kron_update_workspace_bytes", &lorank::cuda::kron_update_workspace_bytes);
+  bind_kron_update<float>(m, "kron_update_f32");
+  bind_kron_update<double>(m, "kron_update_f64");
   m.def("maxvol_workspace_bytes", &lorank::cuda::maxvol_workspace_bytes);
   m.def(
       "maxvol_f64",

@@ -11,25 +11,10 @@
 
 #include "lorank/core/error.hpp"
 #include "lorank/cuda/tt_gram.hpp"
+#include "cublas_handle.cuh"
 
 namespace lorank::cuda {
 namespace {
-
-void check(cublasStatus_t s, const char* what) {
-  LORANK_CHECK(s == CUBLAS_STATUS_SUCCESS, DeviceError, "cuBLAS ", what, " failed (status ",
-               static_cast<int>(s), ")");
-}
-
-// One handle per host thread and device, created on first use (creation costs milliseconds).
-cublasHandle_t handle_for(void* stream) {
-  thread_local cublasHandle_t handles[64] = {};
-  int dev = 0;
-  cudaGetDevice(&dev);
-  LORANK_CHECK(dev >= 0 && dev < 64, DeviceError, "gram: device id ", dev, " out of range");
-  if (!handles[dev]) check(cublasCreate(&handles[dev]), "create");
-  check(cublasSetStream(handles[dev], static_cast<cudaStream_t>(stream)), "set stream");
-  return handles[dev];
-}
 
 // Row-major C (m x n, leading dimension ldc) = op(A) op(B), op(A) m x k, op(B) k x n.
 void gemm_rm(cublasHandle_t h, bool ta, bool tb, std::int64_t m, std::int64_t n,

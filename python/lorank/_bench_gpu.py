@@ -254,5 +254,75 @@ class GpuVGF512(GpuVGF):
     size = 512
 
 
+class GpuKron(Workload):
+    """DyKAF's factor update of 8 float32 layers on the GPU: lorank's batched kernel (4 or 6
+    batched GEMMs and 3-4 launches for the whole group, no host synchronization) against the
+    same step written in torch, layer by layer (what a PyTorch optimizer runs; its norms
+    are read on the host). Scored against the float64 CPU twin."""
+
+    name = "gpu_kron"
+    description = "DyKAF factor update (KSL step), 8 layers 2048 x 1024 (quick: 512 x 256), float32, GPU"
+    has_twin = False
+    scheme = "ksl"
+
+    def setup(self, quick: bool) -> None:
+        from lorank._reference.kron_ksl import kron_ksl_update
+
+        torch = _torch_cuda()
+        if torch is None:
+            from lorank.errors import NotBuiltError
+
+            raise NotBuiltError("bench: gpu_kron needs torch with CUDA")
+        rng = np.random.default_rng(0)
+        m, n = (512, 256) if quick else (2048, 1024)
+        gs = [rng.standard_normal((m, n)) for _ in range(8)]
+        lefts = [(lambda a: a @ a.T / m)(rng.standard_normal((m, m))) for _ in range(8)]
+        rights = [(lambda a: a @ a.T)(rng.standard_normal((n, n))) for _ in range(8)]
+        rights = [r / np.linalg.norm(r) for r in rights]
+
+        def cuda(arrays: list[np.ndarray]) -> list[Any]:
+            return [torch.from_numpy(a.astype(np.float32)).to("cuda") for a in arrays]
+
+        self.torch, self.gs, self.left0, self.right0 = torch, cuda(gs), cuda(lefts), cuda(rights)
+        kron_ksl_update(gs, lefts, rights, 0.95, self.scheme)  # the float64 truth
+        self.expected = lefts + rights
+
+    def _fresh(self) -> tuple[list[Any], list[Any]]:
+        return [x.clone() for x in self.left0], [x.clone() for x in self.right0]
+
+    def ours(self) -> Any:
+        from lorank._kernels import cuda_kron_update
+
+        lefts, rights = self._fresh()
+        if not all(cuda_kron_update(self.gs, lefts, rights, 0.95, self.scheme)):
+            from lorank.errors import NotBuiltError
+
+            raise NotBuiltError("bench: gpu_kron needs lorank._cuda (bench/gpu_check.sh builds it)")
+        return lefts + rights
+
+    def peers(self) -> dict[str, Callable[[], Any]]:
+        from lorank._reference.kron_ksl import bug_step, ksl_step
+
+        step = bug_step if self.scheme == "bug" else ksl_step
+
+        def run() -> Any:
+            lefts, rights = self._fresh()
+            for g, left, right in zip(self.gs, lefts, rights):
+                step(g, left, right, 0.95)
+            return lefts + rights
+
+        return {"torch": run}
+
+    def error(self, result: Any) -> float:
+        return max(float(np.abs(a.cpu().numpy() - b).max() / np.abs(b).max())
+                   for a, b in zip(result, self.expected))
+
+
+class GpuKronGalerkin(GpuKron):
+    name = "gpu_kron_bug"
+    description = "DyKAF factor update (public code's Galerkin step), 8 layers 2048 x 1024, float32, GPU"
+    scheme = "bug"
+
+
 GPU_WORKLOADS: dict[str, type[Workload]] = {
-    w.name: w for w in (GpuRound, GpuNorm, GpuAt, GpuVGF, GpuVGF512)}
+    w.name: w for w in (GpuRound, GpuNorm, GpuAt, GpuVGF, GpuVGF512, GpuKron, GpuKronGalerkin)}

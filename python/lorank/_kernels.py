@@ -145,3 +145,46 @@ def cuda_dot(x: list[Any], y: list[Any]) -> tuple[float, float] | None:
     cuda.dot_f64(xp, xr, yp, yr, modes, out, work, cupy.cuda.get_current_stream().ptr)
     mantissa, exponent = out.get().tolist()  # the one transfer
     return mantissa, exponent * math.log(2.0)
+
+
+_KRON_WORK_CAP = 1 << 30  # bytes of GPU scratch per kron_update call; larger groups are split
+
+
+def cuda_kron_update(gs: list[Any], lefts: list[Any], rights: list[Any], beta: float,
+                     scheme: str) -> list[bool]:
+    """DyKAF's factor step for torch CUDA tensors through ``lorank._cuda.kron_update_*``:
+    the pairs grouped by (device, dtype, shape), each group one batched launch sequence
+    (split where its scratch would pass 1 GiB). Returns which pairs it updated; the others
+    (no CUDA build, CPU or half-precision tensors, non-contiguous factors) are left to the
+    caller. Asynchronous on the current torch stream."""
+    done = [False] * len(gs)
+    try:
+        from lorank import _cuda  # type: ignore[attr-defined]
+    except ImportError:
+        return done
+    import torch
+
+    groups: dict[tuple[Any, Any, tuple[int, int]], list[int]] = {}
+    for i, (g, left, right) in enumerate(zip(gs, lefts, rights)):
+        if (g.is_cuda and g.dtype in (torch.float32, torch.float64) and g.ndim == 2
+                and all(f.device == g.device and f.dtype == g.dtype and f.is_contiguous()
+                        for f in (left, right))):
+            groups.setdefault((g.device, g.dtype, (int(g.shape[0]), int(g.shape[1]))), []).append(i)
+    for (device, dtype, (m, n)), members in groups.items():
+        size = 4 if dtype == torch.float32 else 8
+        step = _cuda.kron_update_f32 if dtype == torch.float32 else _cuda.kron_update_f64
+        per_pair = _cuda.kron_update_workspace_bytes(1, m, n, size)
+        chunk = max(1, min(65535, _KRON_WORK_CAP // per_pair))
+        with torch.cuda.device(device):
+            stream = torch.cuda.current_stream(device).cuda_stream
+            for start in range(0, len(members), chunk):
+                part = members[start:start + chunk]
+                grads = [gs[i].contiguous() for i in part]  # alive until the call has queued
+                nbytes = _cuda.kron_update_workspace_bytes(len(part), m, n, size)
+                work = torch.empty(nbytes, dtype=torch.uint8, device=device)
+                step(scheme == "bug", len(part), m, n, [g.data_ptr() for g in grads],
+                     [lefts[i].data_ptr() for i in part], [rights[i].data_ptr() for i in part],
+                     float(beta), work.data_ptr(), nbytes, stream)
+                for i in part:
+                    done[i] = True
+    return done

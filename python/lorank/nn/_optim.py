@@ -204,7 +204,8 @@ class DyKAF(SOAP):
     same old factors, then the Galerkin S-step (the fixed-rank "unconventional" integrator
     of Ceruti and Lubich 2022); ``update='ksl'``: the Lubich-Oseledets projector-splitting
     step (K, backward S, L). The factor updates of all parameters of a group run in one
-    compiled call for CPU tensors.
+    compiled call for CPU tensors, and in one batched CUDA launch sequence per shape for
+    float32/float64 GPU tensors when ``lorank._cuda`` is built (no host synchronization).
 
     ``factored_second_moment=True`` (default, as the public code's ``adam_rank_one``) keeps
     Adam's second moment of the rotated gradient as a rank-one ``l r^T``, itself followed by
@@ -254,15 +255,25 @@ class DyKAF(SOAP):
         if not ksl:
             return
         beta, scheme = group["shampoo_beta"], group["update"]
-        on_cpu = [(g, s) for g, s in ksl if g.device.type == "cpu" and g.dtype in (torch.float32, torch.float64)]
+        def host(g: torch.Tensor) -> bool:
+            return g.device.type == "cpu" and g.dtype in (torch.float32, torch.float64)
+
+        on_cpu = [(g, s) for g, s in ksl if host(g)]
         if on_cpu:
             from lorank import _core
 
             _core.kron_ksl_update([np.ascontiguousarray(g.numpy()) for g, _ in on_cpu],
                                   [s["L"].numpy() for _, s in on_cpu],
                                   [s["R"].numpy() for _, s in on_cpu], beta, scheme)
-        for g, s in ksl:
-            if not (g.device.type == "cpu" and g.dtype in (torch.float32, torch.float64)):
+        elsewhere = [(g, s) for g, s in ksl if not host(g)]
+        if not elsewhere:
+            return
+        from lorank._kernels import cuda_kron_update
+
+        done = cuda_kron_update([g for g, _ in elsewhere], [s["L"] for _, s in elsewhere],
+                                [s["R"] for _, s in elsewhere], beta, scheme)
+        for (g, s), on_gpu in zip(elsewhere, done):
+            if not on_gpu:  # the array-generic step (no CUDA build, half precision)
                 (bug_step if scheme == "bug" else ksl_step)(g, s["L"], s["R"], beta)
 
     def _second_moment(self, state: dict[str, Any], rot: torch.Tensor, b2: float) -> None:
