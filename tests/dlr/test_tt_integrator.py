@@ -199,3 +199,110 @@ def test_general_field_bad_values(chain):
                          (0, 1), dt=0.1)
     with pytest.raises(ArgumentError, match="n_substeps"):
         dlr.integrate_tt(dlr.TTField(lambda t, y: y, n_substeps=0), x, (0, 1), dt=0.1)
+
+
+def _neel(d):
+    return lorank.tt.rank1([np.array([1.0, 0.0]) if i % 2 == 0 else np.array([0.0, 1.0]) for i in range(d)])
+
+
+def test_two_site_grows_ranks_from_a_product_state(chain):
+    """A Neel product state under the XXZ chain entangles: the one-site sweeps keep rank 1
+    and miss the flow entirely, the two-site sweeps grow the ranks and follow it."""
+    _, a, dense = chain
+    x = _neel(6)
+    exact = sla.expm(-1j * dense) @ x.full().ravel()
+    res = dlr.integrate_tt(a, x, (0.0, 1.0), dt=0.05, method="tdvp2", rtol=1e-10)
+    assert np.linalg.norm(res.y.full().ravel() - exact) < 1e-5
+    assert res.y.ranks == (1, 2, 4, 8, 4, 2, 1) and res.history[0].rank > 1
+    one_site = dlr.integrate_tt(a, x, (0.0, 1.0), dt=0.05)
+    assert one_site.y.ranks == (1,) * 7
+    assert np.linalg.norm(one_site.y.full().ravel() - exact) > 0.5
+
+
+def test_two_site_rank_cap_and_conservation(chain):
+    _, a, dense = chain
+    x = _neel(6)
+    v0 = x.full().ravel()
+    exact = sla.expm(-2j * dense) @ v0
+    errs = []
+    for cap in (2, 4, 8):
+        res = dlr.integrate_tt(a, x, (0.0, 2.0), dt=0.05, method="tdvp2", rtol=0.0, max_rank=cap)
+        assert max(res.y.ranks) == cap
+        v = res.y.full().ravel()
+        errs.append(np.linalg.norm(v - exact))
+        # the sub-flows are unitary: only a truncation moves the norm, and only down
+        assert np.linalg.norm(v) <= 1 + 1e-12
+    assert errs[0] > errs[1] > errs[2] and errs[2] < 1e-5
+    # at full rank (cap 8) nothing is cut: norm and energy conserved
+    assert abs(np.linalg.norm(v) - 1) < 1e-12
+    assert abs(np.vdot(v, dense @ v).real - np.vdot(v0, dense @ v0).real) < 1e-10
+
+
+def test_two_site_equals_the_one_site_splitting_at_full_rank_with_a_time_dependent_field():
+    """At full ranks both splittings are exact for the frozen field, so with A(t) (midpoint
+    rule) 'tdvp2' and 'ksl2' agree, and both are second order against DOP853."""
+    from scipy.integrate import solve_ivp
+
+    def field(t):
+        return schroedinger(models.ising(6, h=1.0 + t))
+
+    zz = models.ising(6, h=0.0).full()
+    xs = models.ising(6, h=1.0).full() - zz
+    x = lorank.tt.random((2,) * 6, 8, rng=4)
+    x = x / x.norm()
+    ref = solve_ivp(lambda t, v: -1j * (zz + (1.0 + t) * xs) @ v, (0.0, 1.0), x.full().ravel().astype(complex),
+                    method="DOP853", rtol=1e-12, atol=1e-13).y[:, -1]
+    errs = []
+    for hh in (0.1, 0.05):
+        two = dlr.integrate_tt(field, x, (0.0, 1.0), dt=hh, method="tdvp2", rtol=1e-13).y.full().ravel()
+        one = dlr.integrate_tt(field, x, (0.0, 1.0), dt=hh, method="ksl2").y.full().ravel()
+        assert np.linalg.norm(two - one) < 1e-9
+        errs.append(np.linalg.norm(two - ref))
+    assert 3.2 < errs[0] / errs[1] < 4.8
+
+
+def test_two_site_bad_input(chain):
+    _, a, _ = chain
+    x = _neel(6)
+    with pytest.raises(ArgumentError, match="apply to method='tdvp2'"):
+        dlr.integrate_tt(a, x, (0, 1), dt=0.1, rtol=1e-6)
+    with pytest.raises(ArgumentError, match="apply to method='tdvp2'"):
+        dlr.integrate_tt(a, x, (0, 1), dt=0.1, method="ksl", max_rank=4)
+    with pytest.raises(ArgumentError, match="rtol"):
+        dlr.integrate_tt(a, x, (0, 1), dt=0.1, method="tdvp2", rtol=2.0)
+    with pytest.raises(ArgumentError, match="max_rank"):
+        dlr.integrate_tt(a, x, (0, 1), dt=0.1, method="tdvp2", max_rank=0)
+    with pytest.raises(ArgumentError, match="TTField"):
+        dlr.integrate_tt(dlr.TTField(lambda t, y: y), x, (0, 1), dt=0.1, method="tdvp2")
+
+
+def test_krylov_local_flows_match_the_dense_ones(chain, monkeypatch):
+    """Local problems above the dense limit go through expm_multiply (whose norm estimate
+    applies the adjoint local operator): with the limit lowered so that every local flow
+    takes that path, the trains equal the dense-exponential ones."""
+    import lorank.dlr.tt_integrator as tti
+
+    _, a, _ = chain
+    x = lorank.tt.random((2,) * 6, 8, rng=0)
+    x = x / x.norm()
+    dense = {m: dlr.integrate_tt(a, x, (0.0, 0.3), dt=0.1, method=m).y.full() for m in ("ksl2", "tdvp2")}
+    monkeypatch.setattr(tti, "DENSE_EXPM_LIMIT", 4)
+    for method, y in dense.items():
+        krylov = dlr.integrate_tt(a, x, (0.0, 0.3), dt=0.1, method=method).y.full()
+        assert np.abs(krylov - y).max() < 1e-12, method
+
+
+def test_krylov_expm_against_dense_expm():
+    from lorank.dlr.tt_integrator import krylov_expm
+
+    rng = np.random.default_rng(7)
+    a = rng.standard_normal((200, 200)) / np.sqrt(200) * 6 + 1j * np.diag(rng.standard_normal(200))
+    v = rng.standard_normal(200) + 0j
+    exact = sla.expm(a) @ v
+    # a short basis forces the step to be split into pieces
+    for m_max in (30, 8):
+        got = krylov_expm(lambda x: a @ x, v, 1.0, m_max=m_max)
+        assert np.linalg.norm(got - exact) < 1e-10 * np.linalg.norm(exact), m_max
+    small = rng.standard_normal((5, 5))  # the basis spans everything: exact
+    assert np.allclose(krylov_expm(lambda x: small @ x, v[:5].real, -0.7), sla.expm(-0.7 * small) @ v[:5].real,
+                       rtol=1e-12, atol=1e-12)

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
-"""The projector-splitting integrator for tensor trains (one-site TDVP): dY/dt = A Y with A a
-TT-matrix, Y kept at the ranks of its start."""
+"""The projector-splitting integrator for tensor trains (one-site TDVP; two-site in _two_site):
+dY/dt = A Y, A(t) Y or F(t, Y), Y kept at the ranks of its start."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ from typing import Any
 
 import numpy as np
 import scipy.linalg as sla
-from scipy.sparse.linalg import LinearOperator, expm_multiply
 
+from lorank._validation import check_rtol
 from lorank.dlr._fields import TTField, rk4
 from lorank.dlr.integrators import DLRResult, DLRStep, check_span, march
 from lorank.errors import ArgumentError, NumericalError, ShapeError
-from lorank.solve._checks import check_count, square_operator
+from lorank.solve._checks import check_count, check_max_rank, square_operator
 from lorank.solve._local import LocalOperator, left_env, right_env
 from lorank.tt.matrix import TTMatrix
 from lorank.tt.tensor import TT
@@ -22,17 +22,56 @@ from lorank.tt.tensor import TT
 __all__ = ["integrate_tt"]
 
 DENSE_EXPM_LIMIT = 300  # local flows up to this size use a dense expm
+KRYLOV_TOL, KRYLOV_DIM = 1e-13, 30  # larger ones: Arnoldi, to this estimated error and basis size
 
 
 def _flow(h: LocalOperator, v: np.ndarray, tau: float) -> np.ndarray:
-    """exp(tau H) v for the local operator H (dense expm when small, else Al-Mohy-Higham)."""
+    """exp(tau H) v for the local operator H (dense expm when small, else Krylov)."""
     if h.size <= DENSE_EXPM_LIMIT:
         return sla.expm(tau * h.dense()) @ v
-    dtype = np.result_type(v, h.op, tau)
-    trace = complex(np.einsum("aza,ziiy,byb->", h.left, h.op, h.right))
-    op = LinearOperator((h.size, h.size), matvec=lambda x: tau * h.matvec(x.reshape(-1, 1))[:, 0],
-                        dtype=dtype)
-    return expm_multiply(op, v.astype(dtype), traceA=tau * (trace if dtype.kind == "c" else trace.real))
+    return krylov_expm(lambda x: h.matvec(x.reshape(-1, 1))[:, 0], v, tau)
+
+
+def krylov_expm(apply: Callable[[np.ndarray], np.ndarray], v: np.ndarray, tau: float,
+                tol: float = KRYLOV_TOL, m_max: int = KRYLOV_DIM) -> np.ndarray:
+    """exp(tau H) v by the Arnoldi approximation ``||v|| V_m exp(tau H_m) e_1`` (Saad, SIAM J.
+    Numer. Anal. 29 (1992)), H given by ``apply``. The basis grows until Saad's a posteriori
+    estimate ``||v|| |tau h_{m+1,m} [exp(tau H_m)]_{m,1}|`` is below ``tol ||v||``; where
+    ``m_max`` vectors do not reach it, the step is halved until they do and the rest of tau
+    follows from the new vector. Gram-Schmidt twice per vector; an invariant subspace ends
+    the step exactly. O(m n) memory, one product with H per basis vector."""
+    n = v.size
+    dtype = np.result_type(v, tau, np.float64)
+    w, left = np.asarray(v, dtype=dtype), 1.0  # `left`: the fraction of tau still to go
+    while left > 0:
+        beta = float(np.linalg.norm(w))
+        if beta == 0.0:
+            return w
+        m = min(m_max, n)
+        basis = np.zeros((m + 1, n), dtype=dtype)
+        hess = np.zeros((m + 1, m), dtype=dtype)
+        basis[0] = w / beta
+        step, coef, k = left, None, m
+        for j in range(m):
+            z = np.asarray(apply(basis[j]), dtype=dtype)
+            for _ in range(2):
+                c = basis[:j + 1].conj() @ z
+                z = z - c @ basis[:j + 1]
+                hess[:j + 1, j] += c
+            hess[j + 1, j] = np.linalg.norm(z)
+            k = j + 1
+            coef = sla.expm(step * tau * hess[:k, :k])[:, 0]
+            done = abs(hess[k, j]) <= 1e-14 * max(1.0, float(np.abs(hess[:k, :k]).max()))
+            if done or beta * abs(step * tau * hess[k, j] * coef[-1]) <= tol * beta:
+                break
+            basis[k] = z / hess[k, j]
+        else:  # m_max vectors: shorten the step until the estimate holds
+            while step > 1e-12 and beta * abs(step * tau * hess[m, m - 1] * coef[-1]) > tol * beta:
+                step /= 2
+                coef = sla.expm(step * tau * hess[:m, :m])[:, 0]
+        w = beta * (coef @ basis[:k])
+        left = max(left - step, 0.0) if step < left else 0.0
+    return w
 
 
 def _bond_identity(rank: int, dtype: Any) -> np.ndarray:
@@ -195,10 +234,11 @@ def _operator_cores(A: Any, shape: tuple[int, ...], dtype: Any, t: float, who: s
 
 def integrate_tt(
     A: TTMatrix | Callable[[float], TTMatrix] | TTField, y0: TT, t_span: tuple[float, float], *,
-    dt: float, method: str = "ksl2", callback: Callable[[DLRStep], Any] | None = None,
+    dt: float, method: str = "ksl2", rtol: float | None = None, max_rank: int | None = None,
+    callback: Callable[[DLRStep], Any] | None = None,
 ) -> DLRResult:
     """Integrate dY/dt = A Y, A(t) Y or F(t, Y) on the manifold of tensor trains with the
-    ranks of y0.
+    ranks of y0 ('ksl', 'ksl2'), or with ranks that adapt to a tolerance ('tdvp2').
 
     The projector-splitting integrator for TT (Lubich, Oseledets, Vandereycken, "Time
     integration of tensor trains", SIAM J. Numer. Anal. 53 (2015); the one-site TDVP of
@@ -207,9 +247,19 @@ def integrate_tt(
     backward (S-step, ``exp(-h H_bond)``); the last core evolves forward. ``'ksl'`` is that
     sweep (first order); ``'ksl2'`` follows it by the adjoint right-to-left sweep, both with
     h/2 (second order, symmetric). Local flows are exact matrix exponentials (dense up to
-    300 unknowns, else Al-Mohy-Higham ``expm_multiply``). For skew-Hermitian A (A = -iH,
+    300 unknowns, else the Arnoldi approximation to a 1e-13 error estimate). For skew-Hermitian A (A = -iH,
     Schroedinger) every sub-flow is unitary, so the norm is conserved, and so is the energy
     ``<Y, H Y>`` for Hermitian H.
+
+    ``'tdvp2'`` is the two-site splitting (Haegeman, Lubich, Oseledets, Vandereycken,
+    Verstraete, Phys. Rev. B 94, 165116 (2016)), symmetric like 'ksl2' (second order): each
+    pair of neighbouring cores evolves forward as one tensor, is split by an SVD that keeps
+    the smallest rank discarding at most ``rtol`` (default 1e-8) of ``||Y||``, at most
+    ``max_rank`` (default 100), and the new center core evolves backward. Ranks grow where
+    the flow needs them (a product-state start is fine; one-site sweeps keep its rank 1)
+    and shrink where it does not; norm and energy are conserved up to the truncations.
+    A TT-matrix field (constant or A(t)) only. Costs a factor n more per local product
+    than the one-site sweeps (the pair's modes are merged).
 
     A time-dependent field is given as a callable ``A(t) -> TTMatrix`` (same modes at every
     t, TT ranks free to change); each step of size h freezes it at its midpoint t + h/2 (the
@@ -224,18 +274,28 @@ def integrate_tt(
     RK4's. F's value is checked (a TT of y0's shape, finite) at every evaluation.
 
     Returns a :class:`DLRResult` whose ``y`` is the TT at t1, with the ranks of y0 (each
-    capped by the largest rank a train of that shape can have).
-    Complexity per step: O(d r^3 R n (1 + R n / r)) per local product.
+    capped by the largest rank a train of that shape can have; 'tdvp2': the adapted ranks,
+    recorded per step in ``history``).
+    Complexity per step: O(d r^3 R n (1 + R n / r)) per local product ('tdvp2': n -> n^2).
     """
     who = "dlr.integrate_tt"
     if not isinstance(y0, TT):
         msg = f"{who}: y0 must be a TT, got {type(y0).__name__}"
         raise TypeError(msg)
     t0, t1 = check_span(t_span, dt, who)
-    if method not in ("ksl", "ksl2"):
-        msg = f"{who}: method must be 'ksl' or 'ksl2', got {method!r}"
+    if method not in ("ksl", "ksl2", "tdvp2"):
+        msg = f"{who}: method must be 'ksl', 'ksl2' or 'tdvp2', got {method!r}"
         raise ArgumentError(msg)
     general = isinstance(A, TTField)
+    if method != "tdvp2" and (rtol is not None or max_rank is not None):
+        msg = f"{who}: rtol and max_rank apply to method='tdvp2' (the other methods keep y0's ranks)"
+        raise ArgumentError(msg)
+    if method == "tdvp2":
+        if general:
+            msg = f"{who}: method='tdvp2' takes a TTMatrix or A(t), not a TTField"
+            raise ArgumentError(msg)
+        rtol = check_rtol(1e-8 if rtol is None else rtol, who)
+        max_rank = check_max_rank(100 if max_rank is None else max_rank, who)
     if general:
         substeps = check_count(A.n_substeps, "TTField.n_substeps", who, 1)
         dtype = np.result_type(y0.dtype, np.float64)
@@ -244,7 +304,13 @@ def integrate_tt(
     else:
         op0 = A(t0) if callable(A) else A
         dtype = np.result_type(op0.dtype if isinstance(op0, TTMatrix) else np.float64, y0.dtype, np.float64)
-        sweeper = _Sweeper([np.array(c, dtype=dtype) for c in y0.cores], _operator_cores(op0, y0.shape, dtype, t0, who))
+        cores, ops = [np.array(c, dtype=dtype) for c in y0.cores], _operator_cores(op0, y0.shape, dtype, t0, who)
+        if method == "tdvp2":
+            from lorank.dlr._two_site import TwoSiteSweeper
+
+            sweeper = TwoSiteSweeper(cores, ops, rtol, max_rank)
+        else:
+            sweeper = _Sweeper(cores, ops)
 
     def step(t: float, h: float) -> tuple[float, int]:
         if general:

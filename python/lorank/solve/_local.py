@@ -51,6 +51,13 @@ def right_env(env: np.ndarray, bra: np.ndarray, op: np.ndarray, ket: np.ndarray)
     return np.swapaxes(out, -1, -3)
 
 
+def merge_pair(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Two operator cores as one with modes ``(m1 m2, n1 n2)``."""
+    t = np.einsum("xijz,zkly->xikjly", a, b, optimize=True)
+    s = t.shape
+    return t.reshape(s[0], s[1] * s[2], s[3] * s[4], s[5])
+
+
 class LocalOperator:
     """The operator projected on one core (or on a merged pair of cores).
 

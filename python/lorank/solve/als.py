@@ -11,9 +11,8 @@ from typing import Any
 import numpy as np
 
 from lorank.solve._checks import check_count, check_max_rank, check_tol
-from lorank.solve._local import LocalOperator, left_env, right_env, svd, truncation_rank
+from lorank.solve._local import LocalOperator, left_env, merge_pair, right_env, svd, truncation_rank
 from lorank.solve._results import SolveResult, SweepRecord
-from lorank.solve.eigen import _merge_pair
 from lorank.solve.linear import (
     _as_op,
     _local_solve,
@@ -134,7 +133,7 @@ class _Pairs:
         """Solve the pair (i, i+1), split it, move the center right (or left); returns the
         relative local residual before the solve, the norm cut and the products used."""
         L, R = self.left, self.right
-        h = LocalOperator(L["xax"][i], _merge_pair(self.op[i], self.op[i + 1]), R["xax"][i + 1])
+        h = LocalOperator(L["xax"][i], merge_pair(self.op[i], self.op[i + 1]), R["xax"][i + 1])
         rhs = _rhs(L["xb"][i], _merge_cores(self.b[i], self.b[i + 1]), R["xb"][i + 1])
         x2 = _merge_cores(self.x[i], self.x[i + 1]).reshape(-1)
         norm_rhs = max(float(np.linalg.norm(rhs)), 1e-300)

@@ -23,7 +23,7 @@ from lorank.solve._checks import (
     record_step,
     square_operator,
 )
-from lorank.solve._local import LocalOperator, lowest_eigs
+from lorank.solve._local import LocalOperator, lowest_eigs, merge_pair
 from lorank.solve._results import EigResult, SweepRecord
 from lorank.solve._train import BlockTrain
 from lorank.solve.riemannian import riemannian_block
@@ -38,13 +38,6 @@ LEVEL_DROP = 0.1
 WARMUP_RANK = 8  # rank cap of the first warm-up sweep, doubled each sweep
 RIEMANNIAN_WARM_RTOL, RIEMANNIAN_WARM_SWEEPS = 1e-3, 3  # the ALS start of method='riemannian'
 RIEMANNIAN_ENRICH = 4  # residual directions added to the tangent space's chain per interface
-
-
-def _merge_pair(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Two operator cores as one with modes ``(m1 m2, n1 n2)``."""
-    t = np.einsum("xijz,zkly->xikjly", a, b, optimize=True)
-    s = t.shape
-    return t.reshape(s[0], s[1] * s[2], s[3] * s[4], s[5])
 
 
 def _holds(shape: Sequence[int], k: int, rank: int) -> bool:
@@ -314,7 +307,7 @@ def _sweeps(train: BlockTrain, sites: int, k: int, rtol: float, max_rank: int, m
 
 def _local_solve_at(train: BlockTrain, i: int, k: int, sites: int, rtol: float,
                     maxiter: int) -> tuple[Any, Any, float, int]:
-    op = train.op[i] if sites == 1 else _merge_pair(train.op[i], train.op[i + 1])
+    op = train.op[i] if sites == 1 else merge_pair(train.op[i], train.op[i + 1])
     right = train.right[i] if sites == 1 else train.right[i + 1]
     h = LocalOperator(train.left[i], op, right)
     vals, vecs, res = lowest_eigs(h, train.block(i, sites), k, rtol=rtol, maxiter=maxiter)
