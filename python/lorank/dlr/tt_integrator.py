@@ -62,12 +62,16 @@ def krylov_expm(apply: Callable[[np.ndarray], np.ndarray], v: np.ndarray, tau: f
             k = j + 1
             coef = sla.expm(step * tau * hess[:k, :k])[:, 0]
             done = abs(hess[k, j]) <= 1e-14 * max(1.0, float(np.abs(hess[:k, :k]).max()))
-            if done or beta * abs(step * tau * hess[k, j] * coef[-1]) <= tol * beta:
+            if done or abs(step * tau * hess[k, j] * coef[-1]) <= tol:
                 break
             basis[k] = z / hess[k, j]
         else:  # m_max vectors: shorten the step until the estimate holds
-            while step > 1e-12 and beta * abs(step * tau * hess[m, m - 1] * coef[-1]) > tol * beta:
+            while abs(step * tau * hess[m, m - 1] * coef[-1]) > tol:
                 step /= 2
+                if step < 1e-6:
+                    msg = ("dlr.integrate_tt: the local exponential needs over a million Krylov "
+                           "restarts per step (|tau H| too large: reduce dt)")
+                    raise NumericalError(msg)
                 coef = sla.expm(step * tau * hess[:m, :m])[:, 0]
         w = beta * (coef @ basis[:k])
         left = max(left - step, 0.0) if step < left else 0.0
