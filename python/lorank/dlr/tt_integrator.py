@@ -66,7 +66,7 @@ def krylov_expm(apply: Callable[[np.ndarray], np.ndarray], v: np.ndarray, tau: f
                 break
             basis[k] = z / hess[k, j]
         else:  # m_max vectors: shorten the step until the estimate holds
-            while abs(step * tau * hess[m, m - 1] * coef[-1]) > tol:
+            while not abs(step * tau * hess[m, m - 1] * coef[-1]) <= tol:  # NaN/Inf: not yet
                 step /= 2
                 if step < 1e-6:
                     msg = ("dlr.integrate_tt: the local exponential needs over a million Krylov "
