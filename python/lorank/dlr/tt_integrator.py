@@ -21,7 +21,7 @@ from lorank.tt.tensor import TT
 
 __all__ = ["integrate_tt"]
 
-DENSE_EXPM_LIMIT = 300  # local flows up to this size use a dense expm
+DENSE_EXPM_LIMIT = 64  # local flows up to this size use a dense expm (above, Arnoldi is cheaper)
 KRYLOV_TOL, KRYLOV_DIM = 1e-13, 30  # larger ones: Arnoldi, to this estimated error and basis size
 
 
@@ -250,10 +250,10 @@ def integrate_tt(
     projected operator (K-step, ``exp(h H_k)``), is orthogonalized, and the bond factor evolves
     backward (S-step, ``exp(-h H_bond)``); the last core evolves forward. ``'ksl'`` is that
     sweep (first order); ``'ksl2'`` follows it by the adjoint right-to-left sweep, both with
-    h/2 (second order, symmetric). Local flows are exact matrix exponentials (dense up to
-    300 unknowns, else the Arnoldi approximation to a 1e-13 error estimate). For skew-Hermitian A (A = -iH,
-    Schroedinger) every sub-flow is unitary, so the norm is conserved, and so is the energy
-    ``<Y, H Y>`` for Hermitian H.
+    h/2 (second order, symmetric). Local flows are matrix exponentials: dense up to 64
+    unknowns, else the Arnoldi approximation to a 1e-13 relative error estimate. For
+    skew-Hermitian A (A = -iH, Schroedinger) every sub-flow is unitary, so the norm is
+    conserved (to that estimate), and so is the energy ``<Y, H Y>`` for Hermitian H.
 
     ``'tdvp2'`` is the two-site splitting (Haegeman, Lubich, Oseledets, Vandereycken,
     Verstraete, Phys. Rev. B 94, 165116 (2016)), symmetric like 'ksl2' (second order): each
