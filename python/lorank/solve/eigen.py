@@ -134,6 +134,13 @@ def eigsh(
     Local problems are solved by block Davidson with the Jacobi preconditioner (dense
     ``eigh`` up to 400 unknowns), started from the current vectors.
 
+    Like every alternating (ALS/DMRG) method, the sweeps only find states that their
+    current bases can reach: a state far from the others (displaced, or localized at a grid
+    edge) can enter the block late, after sweeps at small residuals without it (the
+    spurious valley state of the 28-point Henon-Heiles grid at d = 4 enters at sweep 10-17),
+    and a run can settle on a spectrum that misses it. Where that matters, compare runs from
+    different starts (``rng``) or with more vectors than needed (k larger).
+
     Parameters
     ----------
     A : TTMatrix
