@@ -281,6 +281,9 @@ def integrate_tt(
     capped by the largest rank a train of that shape can have; 'tdvp2': the adapted ranks,
     recorded per step in ``history``).
     Complexity per step: O(d r^3 R n (1 + R n / r)) per local product ('tdvp2': n -> n^2).
+    Raises ArgumentError for bad options, ShapeError/TypeError for bad operands, and
+    NumericalError when the solution turns non-finite or a local exponential would need over
+    a million Krylov restarts (dt far too large for the operator's norm).
     """
     who = "dlr.integrate_tt"
     if not isinstance(y0, TT):
