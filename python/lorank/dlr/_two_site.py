@@ -15,11 +15,10 @@ class TwoSiteSweeper(_Sweeper):
     splitting runs over the two-site tangent spaces, so each pair of neighbouring cores
     evolves forward as one tensor (exact exponential of the two-site projected operator) and
     is split by an SVD truncated to ``rtol`` of its norm and ``max_rank``; the new center
-    core then evolves backward under the one-site operator. ``cut`` is the largest relative
-    norm discarded since the last reset."""
+    core then evolves backward under the one-site operator."""
 
     def __init__(self, cores: list[np.ndarray], ops: list[np.ndarray], rtol: float, max_rank: int) -> None:
-        self.rtol, self.max_rank, self.cut = rtol, max_rank, 0.0
+        self.rtol, self.max_rank = rtol, max_rank
         super().__init__(cores, ops)
 
     def _pair_flow(self, k: int, tau: float, center_right: bool) -> None:
@@ -29,8 +28,7 @@ class TwoSiteSweeper(_Sweeper):
         pair = np.tensordot(a, b, axes=([2], [0])).reshape(-1)
         h = LocalOperator(self.left[k], merge_pair(self.op[k], self.op[k + 1]), self.right[k + 1])
         u, s, vh = svd(_flow(h, pair, tau).reshape(r0 * n1, n2 * r2))
-        rank, cut = truncation_rank(s, self.rtol, self.max_rank)
-        self.cut = max(self.cut, cut)
+        rank, _ = truncation_rank(s, self.rtol, self.max_rank)
         u, s, vh = u[:, :rank], s[:rank], vh[:rank]
         if center_right:
             self.x[k], self.x[k + 1] = u.reshape(r0, n1, rank), (s[:, None] * vh).reshape(rank, n2, r2)
