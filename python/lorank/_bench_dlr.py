@@ -17,6 +17,16 @@ from lorank._reference.kron_ksl import bug_step, ksl_step
 from lorank._reference.kron_ksl import kron_ksl_update as twin
 
 
+def kron_problem(m: int, n: int, count: int = 8) -> tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray]]:
+    """`count` float64 gradients (m x n) with positive semidefinite factors L (m x m) and R
+    (n x n, unit Frobenius norm), seed 0: the factor-update workloads' data (CPU and GPU)."""
+    rng = np.random.default_rng(0)
+    gs = [rng.standard_normal((m, n)) for _ in range(count)]
+    lefts = [(lambda a: a @ a.T / m)(rng.standard_normal((m, m))) for _ in range(count)]
+    rights = [(lambda a: a @ a.T)(rng.standard_normal((n, n))) for _ in range(count)]
+    return gs, lefts, [r / np.linalg.norm(r) for r in rights]
+
+
 class KronFactorUpdate(Workload):
     name = "kron_ksl"
     description = "DyKAF factor update (KSL step), 8 layers 512 x 256 (quick: 128 x 64), float32"
@@ -24,14 +34,8 @@ class KronFactorUpdate(Workload):
     scheme = "ksl"
 
     def setup(self, quick: bool) -> None:
-        rng = np.random.default_rng(0)
-        m, n = (128, 64) if quick else (512, 256)
-        self.gs = [rng.standard_normal((m, n)).astype(np.float32) for _ in range(8)]
-        self.left0 = [(lambda a: a @ a.T / m)(rng.standard_normal((m, m))).astype(np.float32) for _ in range(8)]
-        self.right0 = []
-        for _ in range(8):
-            r = (lambda a: a @ a.T)(rng.standard_normal((n, n)))
-            self.right0.append((r / np.linalg.norm(r)).astype(np.float32))
+        gs, lefts, rights = kron_problem(*((128, 64) if quick else (512, 256)))
+        self.gs, self.left0, self.right0 = ([x.astype(np.float32) for x in xs] for xs in (gs, lefts, rights))
         # the truth in float64; every float32 implementation is scored against it
         ref_l = [x.astype(np.float64) for x in self.left0]
         ref_r = [x.astype(np.float64) for x in self.right0]

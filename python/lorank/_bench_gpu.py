@@ -266,6 +266,7 @@ class GpuKron(Workload):
     scheme = "ksl"
 
     def setup(self, quick: bool) -> None:
+        from lorank._bench_dlr import kron_problem
         from lorank._reference.kron_ksl import kron_ksl_update
 
         torch = _torch_cuda()
@@ -273,17 +274,12 @@ class GpuKron(Workload):
             from lorank.errors import NotBuiltError
 
             raise NotBuiltError("bench: gpu_kron needs torch with CUDA")
-        rng = np.random.default_rng(0)
-        m, n = (512, 256) if quick else (2048, 1024)
-        gs = [rng.standard_normal((m, n)) for _ in range(8)]
-        lefts = [(lambda a: a @ a.T / m)(rng.standard_normal((m, m))) for _ in range(8)]
-        rights = [(lambda a: a @ a.T)(rng.standard_normal((n, n))) for _ in range(8)]
-        rights = [r / np.linalg.norm(r) for r in rights]
+        gs, lefts, rights = kron_problem(*((512, 256) if quick else (2048, 1024)))
 
         def cuda(arrays: list[np.ndarray]) -> list[Any]:
             return [torch.from_numpy(a.astype(np.float32)).to("cuda") for a in arrays]
 
-        self.torch, self.gs, self.left0, self.right0 = torch, cuda(gs), cuda(lefts), cuda(rights)
+        self.gs, self.left0, self.right0 = cuda(gs), cuda(lefts), cuda(rights)
         kron_ksl_update(gs, lefts, rights, 0.95, self.scheme)  # the float64 truth
         self.expected = lefts + rights
 
