@@ -79,25 +79,37 @@ class DMRGHeisenberg(Workload):
 
 
 class BlockHenonHeiles(Workload):
-    """Ten lowest Henon-Heiles levels; the error is the largest deviation from the list."""
+    """Ten lowest Henon-Heiles levels; the error is the largest deviation from the list.
+
+    Both solvers start from random trains, and a sweep's path (when a state enters the block,
+    how many sweeps it takes) depends on the start: run times vary by 2x from one start to
+    the next. So every timed call uses a new start (our seed, ttpy's NumPy global state
+    advancing) and the median of ``min_repeat`` calls is reported. Each side runs at the
+    loosest tolerance that met the accuracy target from four different starts (measured,
+    session 12): ours rtol 1e-6 (d = 4) and 3e-6 (d = 10); ttpy's eigb tol 3e-5 and 1e-4
+    (tol 1e-4 at d = 4 missed the valley state from one of four starts)."""
 
     has_twin = False
     max_error = 1e-7
-    min_repeat = 1
+    min_repeat = 4
     d = n = 0
     quartic = False
     rtol = 1e-6
+    peer_tol = 3e-5
     levels = HH4_LEVELS
     method = "auto"
 
     def setup(self, quick: bool) -> None:
         self.h = models.henon_heiles(self.d, self.n, quartic=self.quartic)
+        self.seed = 0
         if quick:  # a grid small enough for a dense reference
             self.h = models.henon_heiles(3, 10, quartic=self.quartic)
             self.levels = np.linalg.eigvalsh(self.h.full())[:10]
 
     def ours(self) -> Any:
-        res = solve.eigsh(self.h, 10, max_rank=60, rtol=self.rtol, residuals=False, rng=0, method=self.method)
+        self.seed += 1
+        res = solve.eigsh(self.h, 10, max_rank=60, rtol=self.rtol, residuals=False, rng=self.seed,
+                          method=self.method)
         return np.asarray(res.values)
 
     def peers(self) -> dict[str, Callable[[], Any]]:
@@ -112,7 +124,7 @@ class BlockHenonHeiles(Workload):
         def run() -> Any:
             y0 = tt.rand(np.array([n] * d), d, np.array([1] + [5] * (d - 1) + [10]))
             # (eigb's Fortran runtime buffers its sweep log and prints it at exit, verb=0 or not)
-            _, lam = eigb(a, y0, 1e-6, rmax=60, nswp=30, verb=0)
+            _, lam = eigb(a, y0, self.peer_tol, rmax=60, nswp=30, verb=0)
             return np.sort(lam)
 
         return {"ttpy-eigb": run}
@@ -125,13 +137,14 @@ class BlockHenonHeiles4(BlockHenonHeiles):
     name = "block_hh4"
     description = "10 lowest Henon-Heiles levels, d = 4, 28-point DVR (quick: d = 3, n = 10)"
     d, n, quartic, rtol = 4, 28, False, 1e-6
+    max_error = 1e-8  # the issue's target at d = 4
     levels = HH4_LEVELS
 
 
 class BlockHenonHeiles10(BlockHenonHeiles):
     name = "block_hh10"
     description = "10 lowest Henon-Heiles levels, d = 10, 16-point DVR, quartic (quick: d = 3)"
-    d, n, quartic, rtol = 10, 16, True, 3e-6
+    d, n, quartic, rtol, peer_tol = 10, 16, True, 3e-6, 1e-4
     levels = HH10_LEVELS
 
 
@@ -189,12 +202,14 @@ class RiemannianHenonHeiles4(BlockHenonHeiles4):
     name = "riemannian_hh4"
     description = "block_hh4 by the Riemannian block eigensolver (eigsh method='riemannian')"
     method = "riemannian"
+    min_repeat = 2  # 7-8 s a call
 
 
 class RiemannianHenonHeiles10(BlockHenonHeiles10):
     name = "riemannian_hh10"
     description = "block_hh10 by the Riemannian block eigensolver (eigsh method='riemannian')"
     method = "riemannian"
+    min_repeat = 2  # 7-8 s a call
 
 
 SOLVE_WORKLOADS = (DMRGHeisenberg, BlockHenonHeiles4, BlockHenonHeiles10, RiemannianHenonHeiles4,

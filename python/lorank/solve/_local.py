@@ -270,6 +270,46 @@ def truncation_rank(s: np.ndarray, rtol: float, max_rank: int) -> tuple[int, flo
     return rank, float(tail[rank]) if rank < s.size else 0.0
 
 
+GRAM_RTOL = 1e-6  # split_matrix measures its cut from a Gram matrix at rtol >= this
+GRAM_MIN = 64  # ... and only when both sides exceed this (below, the SVD costs little)
+
+
+def split_matrix(a: np.ndarray, rtol: float, max_rank: int, orthonormal: str = "left") -> tuple[Any, Any, float]:
+    """``a ~ q @ c`` with q orthonormal columns (``orthonormal='left'``) or ``a ~ c @ q`` with
+    q orthonormal rows ('right'), of the smallest rank whose discarded part holds at most
+    ``rtol`` of ``||a||_F`` (capped by max_rank); returns the two factors (left one first)
+    and the relative norm discarded.
+
+    Large matrices at ``rtol >= GRAM_RTOL`` skip the SVD: the eigendecomposition of the
+    smaller Gram matrix gives the singular values and one side's vectors, and a is projected
+    on the kept ones (for min(m, n) = 400, 2-3x cheaper than LAPACK's gesdd). Gram
+    eigenvalues carry an absolute error of about eps ``||a||^2``, so the discarded norm is
+    measured to about 1e-7 relative: enough for rtol >= 1e-6; tighter tolerances use the SVD.
+    Cost O(m n min(m, n))."""
+    m, n = a.shape
+    if rtol < GRAM_RTOL or min(m, n) <= GRAM_MIN:
+        u, s, vh = svd(a)
+        r, cut = truncation_rank(s, rtol, max_rank)
+        if orthonormal == "right":
+            return u[:, :r] * s[:r], vh[:r], cut
+        return u[:, :r], s[:r, None] * vh[:r], cut
+    if orthonormal == "right":
+        q, c, cut = split_matrix(a.conj().T, rtol, max_rank, "left")
+        return c.conj().T, q.conj().T, cut
+    if m <= n:  # the eigenvectors of a a^H are a's left singular vectors: q needs no QR
+        w, u = np.linalg.eigh(a @ a.conj().T)
+        s = np.sqrt(np.maximum(w[::-1], 0.0))
+        r, cut = truncation_rank(s, rtol, max_rank)
+        q = np.ascontiguousarray(u[:, ::-1][:, :r])
+        return q, q.conj().T @ a, cut
+    w, v = np.linalg.eigh(a.conj().T @ a)  # right singular vectors; a ~ (a v) v^H
+    s = np.sqrt(np.maximum(w[::-1], 0.0))
+    r, cut = truncation_rank(s, rtol, max_rank)
+    kept = v[:, ::-1][:, :r]
+    q, tri = np.linalg.qr(a @ kept)
+    return q, tri @ kept.conj().T, cut
+
+
 def svd(a: np.ndarray) -> tuple[Any, Any, Any]:
     """Thin SVD, falling back to the QR-iteration driver where divide and conquer fails."""
     try:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from lorank.solve._local import left_env, right_env, svd, truncation_rank
+from lorank.solve._local import left_env, right_env, split_matrix
 
 
 class BlockTrain:
@@ -60,17 +60,18 @@ class BlockTrain:
                 self.cores[k + 1].shape[2]
             t = v.reshape(a, n1, n2, b, p)
             if direction == "right":
-                u, s, vh = svd(t.reshape(a * n1, n2 * b * p))
-                r, cut = truncation_rank(s, rtol, max_rank)
-                self.cores[k] = u[:, :r].reshape(a, n1, r)
-                self.cores[k + 1] = (s[:r, None] * vh[:r]).reshape(r, n2, b, p)
+                q, c, cut = split_matrix(t.reshape(a * n1, n2 * b * p), rtol, max_rank, "left")
+                r = q.shape[1]
+                self.cores[k] = q.reshape(a, n1, r)
+                self.cores[k + 1] = c.reshape(r, n2, b, p)
                 self.center = k + 1
                 self.left[k + 1] = left_env(self.left[k], self.cores[k], self.op[k], self.cores[k])
             else:
-                u, s, vh = svd(t.transpose(0, 1, 4, 2, 3).reshape(a * n1 * p, n2 * b))
-                r, cut = truncation_rank(s, rtol, max_rank)
-                self.cores[k + 1] = vh[:r].reshape(r, n2, b)
-                self.cores[k] = (u[:, :r] * s[:r]).reshape(a, n1, p, r).transpose(0, 1, 3, 2)
+                c, q, cut = split_matrix(t.transpose(0, 1, 4, 2, 3).reshape(a * n1 * p, n2 * b), rtol,
+                                         max_rank, "right")
+                r = q.shape[0]
+                self.cores[k + 1] = q.reshape(r, n2, b)
+                self.cores[k] = c.reshape(a, n1, p, r).transpose(0, 1, 3, 2)
                 self.center = k
                 self.right[k] = right_env(self.right[k + 1], self.cores[k + 1], self.op[k + 1],
                                           self.cores[k + 1])
@@ -80,18 +81,18 @@ class BlockTrain:
         if expand > 0:
             t, a, b = self._expand(t, k, direction, expand)
         if direction == "right":
-            u, s, vh = svd(t.reshape(a * n, b * p))
-            r, cut = truncation_rank(s, rtol, max_rank)
-            self.cores[k] = u[:, :r].reshape(a, n, r)
-            carry = (s[:r, None] * vh[:r]).reshape(r, b, p)
+            q, c, cut = split_matrix(t.reshape(a * n, b * p), rtol, max_rank, "left")
+            r = q.shape[1]
+            self.cores[k] = q.reshape(a, n, r)
+            carry = c.reshape(r, b, p)
             self.cores[k + 1] = np.einsum("sbp,bic->sicp", carry, self.cores[k + 1], optimize=True)
             self.center = k + 1
             self.left[k + 1] = left_env(self.left[k], self.cores[k], self.op[k], self.cores[k])
         else:
-            u, s, vh = svd(t.transpose(0, 3, 1, 2).reshape(a * p, n * b))
-            r, cut = truncation_rank(s, rtol, max_rank)
-            self.cores[k] = vh[:r].reshape(r, n, b)
-            carry = (u[:, :r] * s[:r]).reshape(a, p, r)
+            c, q, cut = split_matrix(t.transpose(0, 3, 1, 2).reshape(a * p, n * b), rtol, max_rank, "right")
+            r = q.shape[0]
+            self.cores[k] = q.reshape(r, n, b)
+            carry = c.reshape(a, p, r)
             self.cores[k - 1] = np.einsum("cia,aps->cisp", self.cores[k - 1], carry, optimize=True)
             self.center = k - 1
             self.right[k - 1] = right_env(self.right[k], self.cores[k], self.op[k], self.cores[k])
