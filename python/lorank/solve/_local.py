@@ -154,16 +154,17 @@ class ModePreconditioner:
         blocks = np.einsum("az,zijy,by->abij", dl, op, dr, optimize=True)
         blocks = 0.5 * (blocks + np.swapaxes(blocks, 2, 3).conj())
         self.values, self.vectors = np.linalg.eigh(blocks)  # (a, b, n), (a, b, n, n)
+        self.adjoint = np.ascontiguousarray(np.swapaxes(self.vectors, 2, 3).conj())
         self.shape = (left.shape[0], op.shape[1], right.shape[0])
 
     def apply(self, res: np.ndarray, theta: np.ndarray) -> np.ndarray:
         a, n, b = self.shape
-        r = res.reshape(-1, a, n, b).transpose(0, 1, 3, 2)  # (p, a, b, n)
-        c = np.einsum("abji,pabj->pabi", self.vectors.conj(), r, optimize=True)
+        p = res.shape[0]
+        r = np.ascontiguousarray(res.reshape(p, a, n, b).transpose(1, 3, 2, 0))  # (a, b, n, p)
         sigma, delta = shift_below(theta)
-        shift = np.maximum(self.values - sigma, delta)[None]
-        t = np.einsum("abij,pabj->pabi", self.vectors, c / shift, optimize=True)
-        return t.transpose(0, 1, 3, 2).reshape(res.shape)
+        shift = np.maximum(self.values - sigma, delta)[..., None]
+        t = np.matmul(self.vectors, np.matmul(self.adjoint, r) / shift)  # batched n x n products
+        return t.transpose(3, 0, 2, 1).reshape(res.shape)
 
 
 def _orthonormal_rows(t: np.ndarray, basis: np.ndarray, floor: float) -> np.ndarray:

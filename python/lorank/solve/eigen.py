@@ -23,7 +23,7 @@ from lorank.solve._checks import (
     record_step,
     square_operator,
 )
-from lorank.solve._local import LocalOperator, lowest_eigs, merge_pair
+from lorank.solve._local import DENSE_LIMIT, LocalOperator, ModePreconditioner, lowest_eigs, merge_pair
 from lorank.solve._results import EigResult, SweepRecord
 from lorank.solve._train import BlockTrain
 from lorank.solve.riemannian import riemannian_block
@@ -37,6 +37,7 @@ METHODS = ("auto", "dmrg2", "dmrg1", "block", "riemannian")
 LEVEL_DROP = 0.1
 WARMUP_RANK = 8  # rank cap of the first warm-up sweep, doubled each sweep
 RIEMANNIAN_WARM_RTOL, RIEMANNIAN_WARM_SWEEPS = 1e-3, 3  # the ALS start of method='riemannian'
+MODE_BLOCK_MIN = 8  # local problems on modes this large use the mode-block preconditioner
 RIEMANNIAN_ENRICH = 4  # residual directions added to the tangent space's chain per interface
 
 
@@ -131,8 +132,12 @@ def eigsh(
       ``2 r``), and gets more accuracy per rank.
     - ``'auto'``: 'dmrg2' for k = 1 or modes of size <= 4, else 'block'.
 
-    Local problems are solved by block Davidson with the Jacobi preconditioner (dense
-    ``eigh`` up to 400 unknowns), started from the current vectors.
+    Local problems are solved by block Davidson started from the current vectors (dense
+    ``eigh`` up to 400 unknowns). Its preconditioner on modes of size 8 or more (grids,
+    vibrational bases) is the local operator with its environments cut to their diagonals,
+    which leaves one n x n block per environment pair, inverted exactly with a shift below
+    the Ritz values (the one of ``method='riemannian'``); smaller modes (spins) use the
+    point diagonal (Jacobi).
 
     Like every alternating (ALS/DMRG) method, the sweeps only find states that their
     current bases can reach: a state far from the others (displaced, or localized at a grid
@@ -317,7 +322,15 @@ def _local_solve_at(train: BlockTrain, i: int, k: int, sites: int, rtol: float,
     op = train.op[i] if sites == 1 else merge_pair(train.op[i], train.op[i + 1])
     right = train.right[i] if sites == 1 else train.right[i + 1]
     h = LocalOperator(train.left[i], op, right)
-    vals, vecs, res = lowest_eigs(h, train.block(i, sites), k, rtol=rtol, maxiter=maxiter)
+    # the mode blocks keep the couplings inside the mode (kinetic energy on a DVR grid) that
+    # the point diagonal drops: fewer Davidson steps, and sweeps that converge in fewer passes
+    # (Henon-Heiles, six starts: d = 10 median 1.8 s vs 2.6 s, d = 4 1.4 vs 1.55 s). Small
+    # modes keep the diagonal: r^2 tiny eigendecompositions cost more than they save
+    # (Heisenberg L = 50, two-site blocks of 4: 7.0 s vs 3.8 s).
+    pre = None
+    if h.size > DENSE_LIMIT and op.shape[1] >= MODE_BLOCK_MIN:
+        pre = ModePreconditioner(train.left[i], op, right).apply
+    vals, vecs, res = lowest_eigs(h, train.block(i, sites), k, rtol=rtol, maxiter=maxiter, precondition=pre)
     rel = float(np.max(res / np.maximum(1.0, np.abs(vals))))
     return vals, vecs, rel, h.n_matvecs
 
