@@ -23,7 +23,13 @@ from lorank.solve._checks import (
     record_step,
     square_operator,
 )
-from lorank.solve._local import DENSE_LIMIT, LocalOperator, ModePreconditioner, lowest_eigs, merge_pair
+from lorank.solve._local import (
+    DENSE_LIMIT,
+    LocalOperator,
+    ModePreconditioner,
+    lowest_eigs,
+    merge_pair,
+)
 from lorank.solve._results import EigResult, SweepRecord
 from lorank.solve._train import BlockTrain
 from lorank.solve.riemannian import riemannian_block
