@@ -43,7 +43,7 @@ METHODS = ("auto", "dmrg2", "dmrg1", "block", "riemannian")
 LEVEL_DROP = 0.1
 WARMUP_RANK = 8  # rank cap of the first warm-up sweep, doubled each sweep
 RIEMANNIAN_WARM_RTOL, RIEMANNIAN_WARM_SWEEPS = 1e-3, 3  # the ALS start of method='riemannian'
-MODE_BLOCK_MIN = 8  # local problems on modes this large use the mode-block preconditioner
+MODE_BLOCK_MIN, MODE_BLOCK_MAX = 8, 64  # local problems on modes of these sizes use the mode-block preconditioner
 RIEMANNIAN_ENRICH = 4  # residual directions added to the tangent space's chain per interface
 
 
@@ -139,11 +139,11 @@ def eigsh(
     - ``'auto'``: 'dmrg2' for k = 1 or modes of size <= 4, else 'block'.
 
     Local problems are solved by block Davidson started from the current vectors (dense
-    ``eigh`` up to 400 unknowns). Its preconditioner on modes of size 8 or more (grids,
-    vibrational bases) is the local operator with its environments cut to their diagonals,
-    which leaves one n x n block per environment pair, inverted exactly with a shift below
-    the Ritz values (the one of ``method='riemannian'``); smaller modes (spins) use the
-    point diagonal (Jacobi).
+    ``eigh`` up to 400 unknowns). In one-site problems ('block', 'dmrg1') on modes of
+    size 8 to 64 (grids, vibrational bases) its preconditioner is the local operator with its
+    environments cut to their diagonals, which leaves one n x n block per environment pair,
+    inverted exactly with a shift below the Ritz values (the one of ``method='riemannian'``);
+    other problems (spins, two-site problems) use the point diagonal (Jacobi).
 
     Like every alternating (ALS/DMRG) method, the sweeps only find states that their
     current bases can reach: a state far from the others (displaced, or localized at a grid
@@ -332,9 +332,11 @@ def _local_solve_at(train: BlockTrain, i: int, k: int, sites: int, rtol: float,
     # the point diagonal drops: fewer Davidson steps, and sweeps that converge in fewer passes
     # (Henon-Heiles, six starts: d = 10 median 1.8 s vs 2.6 s, d = 4 1.4 vs 1.55 s). Small
     # modes keep the diagonal: r^2 tiny eigendecompositions cost more than they save
-    # (Heisenberg L = 50, two-site blocks of 4: 7.0 s vs 3.8 s).
+    # (Heisenberg L = 50, two-site blocks of 4: 7.0 s vs 3.8 s), and so do the merged modes of
+    # two-site problems (CH3CN ground state, blocks of 36: 7.8-8.1 s vs 4.0-5.1 s; Henon-Heiles
+    # d = 4 ground state, blocks of 784 with O(n^3) decompositions each: 28 s vs 1.1 s).
     pre = None
-    if h.size > DENSE_LIMIT and op.shape[1] >= MODE_BLOCK_MIN:
+    if sites == 1 and h.size > DENSE_LIMIT and MODE_BLOCK_MIN <= op.shape[1] <= MODE_BLOCK_MAX:
         pre = ModePreconditioner(train.left[i], op, right).apply
     vals, vecs, res = lowest_eigs(h, train.block(i, sites), k, rtol=rtol, maxiter=maxiter, precondition=pre)
     rel = float(np.max(res / np.maximum(1.0, np.abs(vals))))
