@@ -21,7 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from lorank.solve._local import ModePreconditioner, _lead, left_env, right_env, svd, truncation_rank
+from lorank.solve._local import _lead, left_env, right_env, svd, truncation_rank
+from lorank.solve._precond import ModePreconditioner
 
 
 def _identity_cores(shape: tuple[int, ...], dtype: Any) -> list[np.ndarray]:

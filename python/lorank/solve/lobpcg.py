@@ -24,7 +24,7 @@ from lorank.solve._checks import (
     square_operator,
     start_trains,
 )
-from lorank.solve._local import shift_below
+from lorank.solve._precond import shift_below
 from lorank.solve._results import EigResult, SweepRecord
 from lorank.solve._ritz import OVERSAMPLE, combine, rayleigh_ritz, unit
 from lorank.solve._tangent import TangentSpace
