@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from lorank.solve._local import left_env, right_env, split_matrix
+from lorank.solve._local import left_env, right_env, split_matrix, thin_qr
 
 
 class BlockTrain:
@@ -40,7 +40,7 @@ class BlockTrain:
         """QR of core k from the right; its factor goes into core k-1."""
         c = self.cores[k]
         r0, n, r1 = c.shape
-        q, r = np.linalg.qr(c.reshape(r0, n * r1).T)
+        q, r = thin_qr(c.reshape(r0, n * r1).T)
         self.cores[k] = q.T.reshape(-1, n, r1)
         prev = self.cores[k - 1]
         moved = np.tensordot(prev, r.T, axes=([2], [0]))

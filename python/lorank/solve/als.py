@@ -11,7 +11,15 @@ from typing import Any
 import numpy as np
 
 from lorank.solve._checks import check_count, check_max_rank, check_tol
-from lorank.solve._local import LocalOperator, left_env, merge_pair, right_env, svd, truncation_rank
+from lorank.solve._local import (
+    LocalOperator,
+    left_env,
+    merge_pair,
+    right_env,
+    svd,
+    thin_qr,
+    truncation_rank,
+)
 from lorank.solve._results import SolveResult, SweepRecord
 from lorank.solve.linear import (
     _as_op,
@@ -114,7 +122,7 @@ class _Pairs:
         """Center at core 0: right-orthonormalize cores d-1 .. 1 and their environments."""
         for k in range(len(self.x) - 1, 0, -1):
             c = self.x[k]
-            q, r = np.linalg.qr(c.reshape(c.shape[0], -1).T)
+            q, r = thin_qr(c.reshape(c.shape[0], -1).T)
             self.x[k] = q.T.reshape(-1, c.shape[1], c.shape[2])
             self.x[k - 1] = np.tensordot(self.x[k - 1], r.T, axes=([2], [0]))
             self._right_envs(k)

@@ -23,7 +23,7 @@ from lorank.solve._checks import (
     record_step,
     square_operator,
 )
-from lorank.solve._local import LocalOperator, left_env, right_env, svd, truncation_rank
+from lorank.solve._local import LocalOperator, left_env, right_env, svd, thin_qr, truncation_rank
 from lorank.solve._results import SolveResult, SweepRecord
 from lorank.tt.matrix import TTMatrix
 from lorank.tt.tensor import TT
@@ -227,7 +227,7 @@ class _State:
             for name in ("x", "z"):
                 cores = getattr(self, name)
                 c = cores[k]
-                q, r = np.linalg.qr(c.reshape(c.shape[0], -1).T)
+                q, r = thin_qr(c.reshape(c.shape[0], -1).T)
                 cores[k] = q.T.reshape(-1, c.shape[1], c.shape[2])
                 cores[k - 1] = np.tensordot(cores[k - 1], r.T, axes=([2], [0]))
             self._right_envs(k)
@@ -268,7 +268,7 @@ class _State:
             self.x[k] = sol
             return before, 0.0, used
         # (z[k+1] is overwritten at the next core, so its factor is not carried)
-        qz, _ = np.linalg.qr(zres.reshape(-1, R["zax"][k].shape[0]))
+        qz, _ = thin_qr(zres.reshape(-1, R["zax"][k].shape[0]))
         self.z[k] = qz.reshape(L["zax"][k].shape[0], n, -1)
         # truncate the solution core, then enrich it with the residual on (x left, z right)
         u, s, vh = svd(sol.reshape(r0 * n, r1))
@@ -282,7 +282,7 @@ class _State:
         used += he.n_matvecs
         enrich = enrich.reshape(r0 * n, -1)
         enrich = enrich - u @ (u.conj().T @ enrich)
-        q, rr = np.linalg.qr(np.hstack([u, enrich]))
+        q, rr = thin_qr(np.hstack([u, enrich]))
         room = max(rank, min(max_rank, q.shape[1]))
         q, rr = q[:, :room], rr[:room]
         self.x[k] = q.reshape(r0, n, -1)
