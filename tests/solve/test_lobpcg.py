@@ -132,7 +132,7 @@ def test_lobpcg_bad_input():
 def test_lobpcg_henon_heiles_d4_published_levels():
     h = models.henon_heiles(4, 28)
     with pytest.warns(ConvergenceWarning):  # a loose start on purpose
-        start = solve.eigsh(h, 12, rtol=1e-3, max_rank=20, max_sweeps=3, rng=0).vectors
+        start = solve.eigsh(h, 12, rtol=1e-3, max_rank=20, max_sweeps=3, start="random", rng=0).vectors
     res = solve.lobpcg(h, start, k=10, rtol=1e-5, max_rank=60, rng=0)
     assert res.converged
     np.testing.assert_allclose(res.values, HH4, atol=1e-8)
