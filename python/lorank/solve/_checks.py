@@ -4,6 +4,7 @@ solvers' ``check_count`` and ``check_tol``, re-exported here)."""
 
 from __future__ import annotations
 
+import math
 import warnings
 from typing import Any
 
@@ -41,6 +42,15 @@ def check_hermitian(A: TTMatrix, who: str, rtol: float = 1e-10) -> None:
         msg = (f"{who}: A must be Hermitian; ||A - A^H||_F / ||A||_F = {gap / size:.2e} "
                f"exceeds {rtol:.0e}")
         raise ArgumentError(msg)
+
+
+def check_states(k: Any, shape: tuple[int, ...], who: str) -> int:
+    """k as a number of states: a positive integer at most the dimension of the space."""
+    k = check_count(k, "k", who, 1)
+    if k > math.prod(shape):
+        msg = f"{who}: k = {k} exceeds the dimension {math.prod(shape)} of the space"
+        raise ArgumentError(msg)
+    return k
 
 
 def check_max_rank(max_rank: Any, who: str) -> int:

@@ -12,6 +12,11 @@ from typing import Any
 import numpy as np
 
 
+def _environment_diagonals(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``L[a, alpha, a]`` and ``R[b, beta, b]``: the environments cut to their diagonals."""
+    return np.einsum("aza->az", left), np.einsum("byb->by", right)
+
+
 def shift_below(theta: Any) -> tuple[float, float]:
     """The shift ``sigma = min(theta) - delta`` of the preconditioners, with delta a quarter
     of the Ritz values' spread (at least ``1e-3 max(1, |min theta|)``); returns both.
@@ -35,8 +40,7 @@ class ModePreconditioner:
     positive definite."""
 
     def __init__(self, left: np.ndarray, op: np.ndarray, right: np.ndarray) -> None:
-        dl = np.einsum("aza->az", left)
-        dr = np.einsum("byb->by", right)
+        dl, dr = _environment_diagonals(left, right)
         blocks = np.einsum("az,zijy,by->abij", dl, op, dr, optimize=True)
         blocks = 0.5 * (blocks + np.swapaxes(blocks, 2, 3).conj())
         self.values, self.vectors = np.linalg.eigh(blocks)  # (a, b, n), (a, b, n, n)
@@ -65,8 +69,7 @@ class ModeBasisPreconditioner:
     sweeps): d = 10 0.44-0.51 s vs 0.68-0.77 s, d = 4 0.89-1.04 vs 1.09-1.15 s."""
 
     def __init__(self, left: np.ndarray, op: np.ndarray, right: np.ndarray) -> None:
-        dl = np.einsum("aza->az", left)
-        dr = np.einsum("byb->by", right)
+        dl, dr = _environment_diagonals(left, right)
         mean = np.einsum("z,zijy,y->ij", dl.mean(axis=0), op, dr.mean(axis=0))
         self.basis = np.linalg.eigh(0.5 * (mean + mean.conj().T))[1]
         self.adjoint = np.ascontiguousarray(self.basis.conj().T)

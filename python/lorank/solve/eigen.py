@@ -18,6 +18,7 @@ from lorank.solve._checks import (
     check_count,
     check_hermitian,
     check_max_rank,
+    check_states,
     check_tol,
     progress_bar,
     record_step,
@@ -144,8 +145,10 @@ def eigsh(
     ``eigh`` up to 400 unknowns). In one-site problems ('block', 'dmrg1') on modes of
     size 8 to 64 (grids, vibrational bases) its preconditioner is the local operator with its
     environments cut to their diagonals, which leaves one n x n block per environment pair,
-    inverted exactly with a shift below the Ritz values (the one of ``method='riemannian'``);
-    other problems (spins, two-site problems) use the point diagonal (Jacobi).
+    each cut to its diagonal in one common mode basis (the eigenvectors of the block at the
+    mean environment diagonals) and inverted with a shift below the Ritz values ('riemannian'
+    inverts the blocks exactly); other problems (spins, two-site problems) use the point
+    diagonal (Jacobi).
 
     Starts: 'block' and 'riemannian' begin by default (``start='auto'``) from the k product
     states of lowest mean-field energy (:func:`product_states`: Hartree/VSCF modals, then the
@@ -227,11 +230,7 @@ def eigsh(
     who = "solve.eigsh"
     shape = square_operator(A, who)
     d = len(shape)
-    size = math.prod(shape)
-    k = check_count(k, "k", who, 1)
-    if k > size:
-        msg = f"{who}: k = {k} exceeds the dimension {size} of the space"
-        raise ArgumentError(msg)
+    k = check_states(k, shape, who)
     rtol = check_tol(rtol, who)
     max_rank = check_max_rank(max_rank, who)
     max_sweeps = check_count(max_sweeps, "max_sweeps", who, 1)

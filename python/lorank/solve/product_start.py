@@ -9,8 +9,7 @@ import math
 
 import numpy as np
 
-from lorank.errors import ArgumentError
-from lorank.solve._checks import check_count, check_hermitian, square_operator
+from lorank.solve._checks import check_count, check_hermitian, check_states, square_operator
 from lorank.tt.matrix import TTMatrix
 from lorank.tt.tensor import TT
 
@@ -31,16 +30,27 @@ def _expectation(env: np.ndarray, core: np.ndarray, psi: np.ndarray, side: str) 
     return np.einsum("aijb,i,j,b->a", core, psi.conj(), psi, env)
 
 
-def _lowest_configurations(excitations: list[np.ndarray], k: int) -> list[tuple[int, ...]]:
+def _fixed_environments(cores: list[np.ndarray], psi: list[np.ndarray], side: str) -> list[np.ndarray]:
+    """Operator-bond environments of the product of the functions psi: entry j holds the
+    cores left of j ('left') or right of j ('right')."""
+    d = len(cores)
+    envs = [np.ones(1, dtype=cores[0].dtype)] * d
+    order = range(d - 1) if side == "left" else range(d - 1, 0, -1)
+    for j in order:
+        envs[j + 1 if side == "left" else j - 1] = _expectation(envs[j], cores[j], psi[j], side)
+    return envs
+
+
+def _lowest_configurations(excitations: list[np.ndarray], k: int) -> list[tuple[float, tuple[int, ...]]]:
     """The k index tuples with the smallest sums ``sum_j excitations[j][m_j]`` (each array
-    ascending from 0), by best-first search from the all-zero tuple."""
+    ascending from 0), with their sums, by best-first search from the all-zero tuple."""
     first = (0,) * len(excitations)
     heap = [(0.0, first)]
     seen = {first}
-    out: list[tuple[int, ...]] = []
+    out: list[tuple[float, tuple[int, ...]]] = []
     while len(out) < k:
-        _, cfg = heapq.heappop(heap)
-        out.append(cfg)
+        energy, cfg = heapq.heappop(heap)
+        out.append((energy, cfg))
         for j, m in enumerate(cfg):
             if m + 1 < excitations[j].size:
                 nxt = cfg[:j] + (m + 1,) + cfg[j + 1:]
@@ -97,11 +107,8 @@ def product_states(A: TTMatrix, k: int = 1, *, sweeps: int = 3) -> tuple[list[TT
     """
     who = "solve.product_states"
     shape = square_operator(A, who)
-    k = check_count(k, "k", who, 1)
+    k = check_states(k, shape, who)
     sweeps = check_count(sweeps, "sweeps", who, 1)
-    if k > math.prod(shape):
-        msg = f"{who}: k = {k} exceeds the dimension {math.prod(shape)} of the space"
-        raise ArgumentError(msg)
     check_hermitian(A, who)
     dtype = np.result_type(A.dtype, np.float64)
     return mean_field_states([np.asarray(c, dtype=dtype) for c in A.cores], k, sweeps)
@@ -113,12 +120,9 @@ def mean_field_states(cores: list[np.ndarray], k: int, sweeps: int = 3) -> tuple
     dtype = cores[0].dtype
     shape = [c.shape[1] for c in cores]
     psi = [np.full(n, 1.0 / math.sqrt(n), dtype=dtype) for n in shape]
-    one = np.ones(1, dtype=dtype)
-    right = [one] * d  # right[j]: environment of the cores right of j
-    for j in range(d - 1, 0, -1):
-        right[j - 1] = _expectation(right[j], cores[j], psi[j], "right")
+    right = _fixed_environments(cores, psi, "right")
     for _ in range(sweeps):
-        left = [one] * d
+        left = [np.ones(1, dtype=dtype)] * d
         for j in range(d):  # left to right: new psi_j from the updated left environment
             psi[j] = np.linalg.eigh(_mode_operator(left[j], cores[j], right[j]))[1][:, 0]
             if j + 1 < d:
@@ -127,15 +131,11 @@ def mean_field_states(cores: list[np.ndarray], k: int, sweeps: int = 3) -> tuple
             psi[j] = np.linalg.eigh(_mode_operator(left[j], cores[j], right[j]))[1][:, 0]
             if j > 0:
                 right[j - 1] = _expectation(right[j], cores[j], psi[j], "right")
-    left = [one] * d  # environments of the final functions
-    for j in range(d - 1):
-        left[j + 1] = _expectation(left[j], cores[j], psi[j], "left")
+    left = _fixed_environments(cores, psi, "left")  # of the final functions
     modes = [np.linalg.eigh(_mode_operator(left[j], cores[j], right[j])) for j in range(d)]
     ground = float(modes[0][0][0])  # psi_0 is the lowest eigenvector of its mode operator
     excitations = [w - w[0] for w, _ in modes]
     configurations = _lowest_configurations(excitations, k)
     states = [TT._trusted([modes[j][1][:, m].reshape(1, -1, 1).copy() for j, m in enumerate(cfg)])
-              for cfg in configurations]
-    energies = np.array([ground + sum(float(excitations[j][m]) for j, m in enumerate(cfg))
-                         for cfg in configurations])
-    return states, energies
+              for _, cfg in configurations]
+    return states, ground + np.array([energy for energy, _ in configurations])
