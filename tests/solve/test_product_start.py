@@ -29,6 +29,24 @@ def _dense(terms, shape):
     return total
 
 
+def _assert_self_consistent(dense, shape, state):
+    """Each factor of the product `state` is the lowest eigenvector of its mode's operator
+    averaged over the other factors (the Hartree fixed point), from the dense matrix."""
+    factors = [c.reshape(-1) for c in state.cores]
+    d = len(shape)
+    t = dense.reshape(tuple(shape) * 2)
+    for k in range(d):
+        others = [j for j in range(d) if j != k]
+        p = factors[others[0]]
+        for j in others[1:]:
+            p = np.kron(p, factors[j])
+        blocks = t.transpose(others + [k] + [d + j for j in others] + [d + k])
+        blocks = blocks.reshape(p.size, shape[k], p.size, shape[k])
+        h = np.einsum("a,aibj,b->ij", p.conj(), blocks, p)
+        u = np.linalg.eigh(h)[1]
+        assert abs(abs(np.vdot(u[:, 0], factors[k])) - 1) < 1e-6
+
+
 def _operator(terms, shape):
     return models.sum_of_products(shape, terms, who="test")
 
@@ -58,21 +76,30 @@ def test_coupled_operator_mean_field_is_variational_and_self_consistent(rng, com
     rayleigh = np.vdot(v, dense @ v).real
     assert abs(energies[0] - rayleigh) < 1e-10  # the estimate is the state's own energy
     assert rayleigh >= np.linalg.eigvalsh(dense)[0] - 1e-12  # and an upper bound
-    # self-consistent: each factor is the lowest eigenvector of its mode's averaged operator
-    factors = [c.reshape(-1) for c in states[0].cores]
-    d = len(shape)
-    t = dense.reshape(shape * 2)
-    for k in range(d):
-        others = [j for j in range(d) if j != k]
-        p = factors[others[0]]
-        for j in others[1:]:
-            p = np.kron(p, factors[j])
-        blocks = t.transpose(others + [k] + [d + j for j in others] + [d + k])
-        blocks = blocks.reshape(p.size, shape[k], p.size, shape[k])
-        h = np.einsum("a,aibj,b->ij", p.conj(), blocks, p)
-        u = np.linalg.eigh(h)[1]
-        assert abs(abs(np.vdot(u[:, 0], factors[k])) - 1) < 1e-6
+    _assert_self_consistent(dense, shape, states[0])
     assert np.all(np.diff(energies) >= 0)
+
+
+def test_states_in_other_wells_join_the_configurations():
+    # lam = 0.3 on a 10-point grid: the cubic term opens valleys at the grid's edge holding
+    # the true ground state and the fourth level, far from the central well where the
+    # mean field from uniform functions settles (its configurations miss both: overlaps
+    # 0.15 and 0.02 with the span of six of them)
+    h = models.henon_heiles(3, 10, lam=0.3)
+    dense = h.full()
+    w, v = np.linalg.eigh(dense)
+    states, energies = solve.product_states(h, 6, sweeps=5)
+    vecs = np.array([x.full().ravel() for x in states])
+    for level in (0, 3):
+        overlaps = np.abs(vecs.conj() @ v[:, level])
+        best = int(np.argmax(overlaps))
+        assert overlaps[best] > 0.98
+        x = vecs[best]
+        assert abs(energies[best] - np.vdot(x, dense @ x).real) < 1e-10  # its own energy
+        _assert_self_consistent(dense, (10, 10, 10), states[best])  # a mean-field solution
+    assert np.all(np.diff(energies) >= 0)
+    res = solve.eigsh(h, 6, method="block", rtol=1e-7)
+    np.testing.assert_allclose(res.values, w[:6], atol=1e-10)
 
 
 def test_eigsh_product_and_random_starts_agree():

@@ -152,21 +152,23 @@ def eigsh(
 
     Starts: 'block' and 'riemannian' begin by default (``start='auto'``) from the k product
     states of lowest mean-field energy (:func:`product_states`: Hartree/VSCF modals, then the
-    lowest configurations of one modal per mode), with no warm-up sweeps; near-separable
-    problems (vibrations) then need fewer sweeps (Henon-Heiles d = 10: 3 instead of 6;
-    d = 4: 5 instead of 9) and the run does not depend on ``rng``. ``start='random'`` (the
-    default of 'dmrg2' and 'dmrg1') starts from a random train of rank 4 and warms up with
-    loose sweeps at growing rank caps; for many states at a rank cap it can be the faster
-    one (100 Henon-Heiles levels at d = 10, rank 150: 240 s in 8 sweeps vs 312 s in 3 from
-    the product start, whose first sweep at full rank takes 198 s).
+    lowest configurations of one modal per mode, joined by mean-field states of other wells
+    of the diagonal), with no warm-up sweeps; near-separable problems (vibrations) then need
+    fewer sweeps (Henon-Heiles d = 10: 3 instead of 6; d = 4: 3 instead of 9) and the run
+    does not depend on ``rng``. ``start='random'`` (the default of 'dmrg2' and 'dmrg1')
+    starts from a random train of rank 4 and warms up with loose sweeps at growing rank
+    caps; for many states at a rank cap it can be the faster one (100 Henon-Heiles levels
+    at d = 10, rank 150: 240 s in 8 sweeps vs 312 s in 3 from the product start, whose
+    first sweep at full rank takes 198 s).
 
     Like every alternating (ALS/DMRG) method, the sweeps only find states that their
     current bases can reach: a state far from the others (displaced, or localized at a grid
     edge) can enter the block late, after sweeps at small residuals without it (the
-    spurious valley state of the 28-point Henon-Heiles grid at d = 4 enters at sweep 3 from
-    the product start, at sweep 7-17 from random ones), and a run can settle on a spectrum
-    that misses it. Where that matters, compare runs from different starts
-    (``start='random'`` with several ``rng``) or with more vectors than needed (k larger).
+    spurious valley state of the 28-point Henon-Heiles grid at d = 4 enters at sweep 7-17
+    from random starts; the product start holds it from the outset, as a well of the
+    diagonal), and a run can settle on a spectrum that misses it. Where that matters,
+    compare runs from different starts (``start='random'`` with several ``rng``) or with
+    more vectors than needed (k larger).
 
     Parameters
     ----------
