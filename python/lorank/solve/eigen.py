@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from lorank.errors import ArgumentError, ConvergenceWarning, RankError, ShapeError
+from lorank.solve._block_residuals import block_residual_norms
 from lorank.solve._checks import (
     check_count,
     check_hermitian,
@@ -196,7 +197,10 @@ def eigsh(
         min(max_rank, 4) (seeded by ``rng``); 'auto' is 'product' for 'block' and
         'riemannian', 'random' for the DMRG methods.
     residuals : bool
-        Compute ``||A x - theta x||`` for each returned pair (one TT product per pair).
+        Compute ``||A x - theta x||`` for each returned pair in the TT format: for the sweep
+        methods, whose vectors share all cores but one, the whole block at about the cost of
+        one pair (Henon-Heiles d = 10, ten levels: 30 ms instead of 0.5 s); for
+        'riemannian', one TT product per pair.
     rng : int, Generator or None
         Seed of the random start (``start='random'``) and of the Riemannian method's sketches.
     callback : callable, optional
@@ -347,7 +351,7 @@ def _sweeps(train: BlockTrain, sites: int, k: int, rtol: float, max_rank: int, m
                       f"eigenvalues above {threshold:.1e} relative)",
                       ConvergenceWarning, stacklevel=3)
     vectors = [TT._trusted([np.ascontiguousarray(c) for c in cs]) for cs in train.vectors()]
-    res = residual_norms(A, vectors, vals) if want_residuals else np.full(k, np.nan)
+    res = block_residual_norms(train.op, train.cores, train.center, vals) if want_residuals else np.full(k, np.nan)
     return EigResult(vals, vectors, converged, res, len(history), n_matvecs, tuple(history))
 
 
