@@ -102,6 +102,22 @@ def test_states_in_other_wells_join_the_configurations():
     np.testing.assert_allclose(res.values, w[:6], atol=1e-10)
 
 
+def test_diagonal_minima_are_fiber_minima_of_the_dense_diagonal():
+    from lorank.solve.product_start import _diagonal_minima
+
+    h = models.henon_heiles(3, 10, lam=0.3)
+    diag = np.diagonal(h.full()).real.reshape(10, 10, 10)
+    minima = _diagonal_minima([np.asarray(c) for c in h.cores], [5, 5, 5], 50)
+    assert minima and (5, 5, 5) not in minima
+    values = [diag[t] for t in minima]
+    assert values == sorted(values)
+    for t in minima:  # each index is the smallest entry along its fiber
+        for j in range(3):
+            fiber = diag[t[:j] + (slice(None),) + t[j + 1:]]
+            assert diag[t] <= fiber.min() + 1e-12
+    assert values[0] == pytest.approx(diag.min())  # here the descent reaches the global minimum
+
+
 def test_eigsh_product_and_random_starts_agree():
     a = models.henon_heiles(3, 8, quartic=True)
     exact = np.linalg.eigvalsh(a.full())[:6]
