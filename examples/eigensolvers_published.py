@@ -185,7 +185,7 @@ if __name__ == "__main__":
         lobpcg()
     if "ch3cn" in parts:
         ch3cn()
-    if "hh100" in parts:  # not in the default run: about 12 minutes, 7 of them residuals
+    if "hh100" in parts:  # not in the default run: about 3.5 minutes
         many_levels(((10, 100, 150, 1e-4),))
     if "ch3cn20" in parts:  # not in the default run: about 11 minutes
         ch3cn_refined()

@@ -6,15 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lorank import TTMatrix
+from lorank import TT, TTMatrix
 from lorank.solve._block_residuals import block_residual_norms
-
-
-def _full(cores):
-    out = np.ones((1, 1))
-    for c in cores:
-        out = np.tensordot(out, c, axes=(out.ndim - 1, 0))
-    return out.reshape(out.shape[1:-1])
 
 
 @pytest.mark.parametrize(("d", "center"), [(1, 0), (2, 0), (2, 1), (4, 0), (4, 2), (4, 3)])
@@ -34,7 +27,7 @@ def test_block_residuals_match_dense(rng, d, center, complex_):
     a = TTMatrix(op).full()
     want = []
     for j in range(k):
-        x = _full(cores[:center] + [cores[center][..., j]] + cores[center + 1:]).reshape(-1)
+        x = TT(cores[:center] + [cores[center][..., j]] + cores[center + 1:]).full().reshape(-1)
         want.append(np.linalg.norm(a @ x - values[j] * x))
     got = block_residual_norms(op, cores, center, values)
     np.testing.assert_allclose(got, want, rtol=1e-12)
