@@ -159,8 +159,8 @@ def eigsh(
     does not depend on ``rng``. ``start='random'`` (the default of 'dmrg2' and 'dmrg1')
     starts from a random train of rank 4 and warms up with loose sweeps at growing rank
     caps; for many states at a rank cap it can be the faster one (100 Henon-Heiles levels
-    at d = 10, rank 150: 240 s in 8 sweeps vs 312 s in 3 from the product start, whose
-    first sweep at full rank takes 198 s).
+    at d = 10, rank 150: 132 s in 8 sweeps vs 190 s in 3 from the product start, whose
+    first sweep at full rank takes 125 s).
 
     Like every alternating (ALS/DMRG) method, the sweeps only find states that their
     current bases can reach: a state far from the others (displaced, or localized at a grid
