@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from lorank.dlr.tt_integrator import _flow, _Sweeper
-from lorank.solve._local import LocalOperator, left_env, merge_pair, right_env, svd, truncation_rank
+from lorank.solve._local import LocalOperator, left_env, merge_pair, right_env, split_matrix
 
 
 class TwoSiteSweeper(_Sweeper):
@@ -14,8 +14,9 @@ class TwoSiteSweeper(_Sweeper):
     optimization with matrix product states", Phys. Rev. B 94, 165116 (2016), Sec. IV: the
     splitting runs over the two-site tangent spaces, so each pair of neighbouring cores
     evolves forward as one tensor (exact exponential of the two-site projected operator) and
-    is split by an SVD truncated to ``rtol`` of its norm and ``max_rank``; the new center
-    core then evolves backward under the one-site operator."""
+    is split by a truncated SVD to ``rtol`` of its norm and ``max_rank`` (``split_matrix``,
+    shared with the eigensolvers' sweeps); the new center core then evolves backward under
+    the one-site operator."""
 
     def __init__(self, cores: list[np.ndarray], ops: list[np.ndarray], rtol: float, max_rank: int) -> None:
         self.rtol, self.max_rank = rtol, max_rank
@@ -27,14 +28,13 @@ class TwoSiteSweeper(_Sweeper):
         _, n2, r2 = b.shape
         pair = np.tensordot(a, b, axes=([2], [0])).reshape(-1)
         h = LocalOperator(self.left[k], merge_pair(self.op[k], self.op[k + 1]), self.right[k + 1])
-        u, s, vh = svd(_flow(h, pair, tau).reshape(r0 * n1, n2 * r2))
-        rank, _ = truncation_rank(s, self.rtol, self.max_rank)
-        u, s, vh = u[:, :rank], s[:rank], vh[:rank]
+        first, second, _ = split_matrix(_flow(h, pair, tau).reshape(r0 * n1, n2 * r2), self.rtol,
+                                        self.max_rank, "left" if center_right else "right")
+        rank = first.shape[1]
+        self.x[k], self.x[k + 1] = first.reshape(r0, n1, rank), second.reshape(rank, n2, r2)
         if center_right:
-            self.x[k], self.x[k + 1] = u.reshape(r0, n1, rank), (s[:, None] * vh).reshape(rank, n2, r2)
             self.left[k + 1] = left_env(self.left[k], self.x[k], self.op[k], self.x[k])
         else:
-            self.x[k], self.x[k + 1] = (u * s).reshape(r0, n1, rank), vh.reshape(rank, n2, r2)
             self.right[k] = right_env(self.right[k + 1], self.x[k + 1], self.op[k + 1], self.x[k + 1])
 
     def sweep_right(self, tau: float) -> None:
