@@ -14,7 +14,7 @@
    lowest levels beside the A-VCI values of Odunlami et al. (2017); the first (degenerate)
    excited pair refined by block inverse iteration; 'ch3cn20' refines the lowest 20 levels
    by MP LOBPCG (every state its own TT: within 0.1 cm^-1 of A-VCI in about 11 minutes);
-   'ch3cn70' computes all 70 published levels at once (a block of 72 states, about 17
+   'ch3cn70' computes all 70 published levels at once (a block of 72 states, about 14
    minutes; the block's shared rank keeps them 2 cm^-1 off on average).
 Each section prints a table (plot-ready columns) and its wall time.
 
@@ -157,7 +157,7 @@ def ch3cn_all(max_rank: int = 150, max_sweeps: int = 3) -> None:
     361 cm^-1 bending modes (their overtones reach the top of the list). The rank cap limits
     the levels: from the mean-field start the first sweep gives mean 2.02, max 4.16 cm^-1
     from A-VCI, the second and third ZPE 9837.745, mean 2.03, max 4.16 cm^-1, the same as ten
-    sweeps from a random start gave; hence 3 sweeps (about 17 minutes here, with a
+    sweeps from a random start gave; hence 3 sweeps (about 14 minutes here, with a
     ConvergenceWarning: at the rank cap the eigenvalue test does not pass)."""
     zpe, published = models.ch3cn_levels()
     h = models.quartic_force_field(None, [6] * 7 + [9] + [6] * 3 + [9])
@@ -189,5 +189,5 @@ if __name__ == "__main__":
         many_levels(((10, 100, 150, 1e-4),))
     if "ch3cn20" in parts:  # not in the default run: about 11 minutes
         ch3cn_refined()
-    if "ch3cn70" in parts:  # not in the default run: about 17 minutes
+    if "ch3cn70" in parts:  # not in the default run: about 14 minutes
         ch3cn_all()
