@@ -142,9 +142,10 @@ def mean_field_states(cores: list[np.ndarray], k: int, sweeps: int = 3) -> tuple
     excitations = [w - w[0] for w, _ in modes]
     configurations = _lowest_configurations(excitations, k)
     found = [(ground + energy, [modes[j][1][:, m] for j, m in enumerate(cfg)]) for energy, cfg in configurations]
-    ceiling, peak = found[-1][0], math.prod(float(np.max(np.abs(f))) for f in psi)
-    for seed in _diagonal_minima(cores, [int(np.argmax(np.abs(f))) for f in psi], k):
-        if math.prod(abs(f[i]) for f, i in zip(psi, seed)) > INSIDE * peak:
+    ceiling = found[-1][0]
+    centre = [int(np.argmax(np.abs(f))) for f in psi]
+    for seed in _diagonal_minima(cores, centre, k):
+        if _amplitude(psi, seed) > INSIDE * _amplitude(psi, centre):
             continue  # inside the ground state's well: its configurations cover it
         start = [np.eye(c.shape[1], dtype=c.dtype)[i] for c, i in zip(cores, seed)]
         well = _hartree(cores, start, SEED_SWEEPS * sweeps, [funcs for _, funcs in found], ceiling)
@@ -201,6 +202,11 @@ def _hartree(
             if drop < SEED_TOL * max(1.0, abs(energy)):
                 break
     return psi, energy, right
+
+
+def _amplitude(psi: list[np.ndarray], index: Sequence[int]) -> float:
+    """``|psi_1[i_1] ... psi_d[i_d]|``: the product state's magnitude at one grid point."""
+    return float(math.prod(abs(f[i]) for f, i in zip(psi, index)))
 
 
 def _overlap(a: list[np.ndarray], b: list[np.ndarray]) -> float:
